@@ -1,0 +1,4 @@
+from .views import UserViews
+
+app_name = "accounts"
+urlpatterns = UserViews.urls()

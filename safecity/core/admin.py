@@ -1,0 +1,50 @@
+"""Admin base: the Django admin obeys the same scopes and services as every other entry point."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .exceptions import OutOfScope
+from .querysets import RestrictedQuerySet
+from .services import object_archive, object_save
+
+
+@admin.action(description=_("Archive the selected records"))
+def archive_selected(modeladmin, request, queryset):
+    count = 0
+    for obj in queryset.restrict(request.user, "delete"):
+        object_archive(actor=request.user, instance=obj)
+        count += 1
+    modeladmin.message_user(request, _("%(count)d archived.") % {"count": count}, messages.SUCCESS)
+
+
+class ScopedModelAdmin(SimpleHistoryAdmin):
+    """Scoped queryset, scoped choices, saves through ``object_save``; delete becomes archive."""
+
+    actions = [archive_selected]
+
+    def get_queryset(self, request):
+        action = "change" if request.method == "POST" else "view"
+        return super().get_queryset(request).restrict(request.user, action)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and isinstance(field.queryset, RestrictedQuerySet):
+            field.queryset = field.queryset.restrict(request.user, "view")
+        return field
+
+    def save_model(self, request, obj, form, change):
+        try:
+            object_save(actor=request.user, instance=obj)
+        except OutOfScope as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm(f"{self.opts.app_label}.delete_{self.opts.model_name}"):
+            actions.pop("archive_selected", None)
+        return actions

@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from .navigation import menu_for
+from .scoping import get_scopes
+
+
+def navigation(request):
+    """The menu and the site name for every page."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"site_name": settings.SAFECITY["SITE_NAME"]}
+    return {
+        "site_name": settings.SAFECITY["SITE_NAME"],
+        "nav_menu": menu_for(user),
+        "user_scopes": get_scopes(user),
+    }

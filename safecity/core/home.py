@@ -1,0 +1,55 @@
+"""The home page: live counts for the user's scope, each linking to the list behind it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.shortcuts import render
+from django.urls import reverse
+
+from safecity.accounts.models import User
+from safecity.geo.choices import RegionLevel
+from safecity.geo.models import Region
+from safecity.orgs.models import Organization
+
+from .scoping import get_scopes
+
+
+@login_required
+def home(request):
+    user = request.user
+    regions = Region.objects.restrict(user, "view").active()
+    by_level = dict(regions.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    region_list = reverse("geo:region_list")
+    stats = []
+    for level, name in (
+        (RegionLevel.COUNTY, "county"),
+        (RegionLevel.TOWN, "town"),
+        (RegionLevel.VILLAGE, "village"),
+        (RegionLevel.GRID, "grid"),
+    ):
+        stats.append(
+            {"label": RegionLevel(level).label, "value": by_level.get(level, 0), "url": f"{region_list}?level={name}"}
+        )
+    scopes = get_scopes(user)
+    top = regions.filter(level=RegionLevel.CITY) if scopes.unrestricted else regions.filter(prefix__in=scopes.prefixes)
+    population = top.aggregate(total=Sum("population"))["total"]
+    orgs = Organization.objects.restrict(user, "view").active()
+    org_by_kind = orgs.values("kind").annotate(n=Count("id")).order_by("-n")
+    users = User.objects.restrict(user, "view").filter(is_active=True).count()
+    ctx = {
+        "stats": stats,
+        "population": population,
+        "scope_regions": list(top.order_by("code")[:10]),
+        "org_total": sum(row["n"] for row in org_by_kind),
+        "org_by_kind": [
+            {
+                "label": dict(Organization._meta.get_field("kind").flatchoices).get(row["kind"], row["kind"]),
+                "n": row["n"],
+                "kind": row["kind"],
+            }
+            for row in org_by_kind
+        ],
+        "user_total": users,
+    }
+    return render(request, "core/home.html", ctx)

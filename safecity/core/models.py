@@ -1,0 +1,105 @@
+"""Base models: every SafeCity record has timestamps, authorship, history and archive-instead-of-delete.
+
+Two bases, one per kind of record:
+
+* :class:`BaseModel` — timestamps, created/updated by, ``archived_at``, full history
+  (django-simple-history), and a :class:`~safecity.core.querysets.RestrictedQuerySet` manager.
+* :class:`ScopedModel` — a ``BaseModel`` that belongs to a region; reads are scoped by the region's
+  code prefix. Models that reach their region another way override :meth:`BaseModel.scope_q`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import RestrictedQuerySet
+from .scoping import Scope
+
+
+class BaseModel(models.Model):
+    """Abstract base of every SafeCity record: who and when, history, archive instead of delete."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False, db_index=True)
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+
+    objects = RestrictedQuerySet.as_manager()
+
+    #: Path from this model to its ``geo.Region`` for scoping ("" means the model *is* a region).
+    scope_region_path: str = "region"
+    #: Path to the department (an ``orgs.Organization``) for department-limited scopes, if any.
+    scope_department_path: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        opts = self._meta
+        try:
+            return reverse(f"{opts.app_label}:{opts.model_name}_detail", kwargs={"pk": self.pk})
+        except NoReverseMatch:
+            return ""
+
+    @classmethod
+    def scope_q(cls, scopes: Iterable[Scope]) -> Q:
+        """The filter that keeps rows inside any of ``scopes``."""
+        prefix_lookup = (
+            f"{cls.scope_region_path}__prefix__startswith" if cls.scope_region_path else "prefix__startswith"
+        )
+        q = Q(pk__in=[])
+        for scope in scopes:
+            part = Q(**{prefix_lookup: scope.prefix})
+            if scope.department_id and cls.scope_department_path:
+                part &= Q(**{cls.scope_department_path: scope.department_id})
+            q |= part
+        return q
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self) -> None:
+        """Mark as archived (the caller saves). Nothing is deleted."""
+        self.archived_at = timezone.now()
+
+
+class ScopedModel(BaseModel):
+    """A record that belongs to a region: what a user may see follows the region tree."""
+
+    region = models.ForeignKey(
+        "geo.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+
+    class Meta:
+        abstract = True

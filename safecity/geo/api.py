@@ -1,0 +1,58 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from safecity.core.api import BaseModelSerializer, BaseModelViewSet, router
+
+from .choices import RegionLevel
+from .filtersets import RegionFilterSet
+from .models import Region
+
+
+class RegionSerializer(BaseModelSerializer):
+    level = serializers.SerializerMethodField(help_text="province, city, county, town, village or grid")
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Parent region code; found from the code when omitted.",
+    )
+
+    class Meta:
+        model = Region
+        fields = [
+            "id",
+            "code",
+            "prefix",
+            "name",
+            "level",
+            "level_display",
+            "parent",
+            "population",
+            "latitude",
+            "longitude",
+            "boundary",
+            "display",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = ["prefix", "created_at", "updated_at", "archived_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=[lv.name.lower() for lv in RegionLevel]))
+    def get_level(self, obj) -> str:
+        return RegionLevel(obj.level).name.lower()
+
+
+class RegionViewSet(BaseModelViewSet):
+    """Regions and grids in the caller's scope. ``?level=county``, ``?within=<id>``, ``?q=<name or code>``."""
+
+    model = Region
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilterSet
+    select_related = ("parent",)
+    ordering_fields = ["code", "name", "population"]
+
+
+router.register("regions", RegionViewSet, basename="region")

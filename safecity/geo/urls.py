@@ -1,0 +1,4 @@
+from .views import RegionViews
+
+app_name = "geo"
+urlpatterns = RegionViews.urls()

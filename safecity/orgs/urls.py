@@ -1,0 +1,4 @@
+from .views import OrganizationViews
+
+app_name = "orgs"
+urlpatterns = OrganizationViews.urls()
