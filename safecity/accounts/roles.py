@@ -38,7 +38,7 @@ class RoleRule:
 
 _SYSTEM = ("auth.*", "contenttypes.*", "sessions.*", "admin.*", "authtoken.*", "accounts.*")
 _VIEW_ALL = "*.view_*"
-_WORK = ("*.add_*", "*.change_*")
+_WORK = ("*.add_*", "*.change_*", "*.delete_*")  # delete = archive; nothing is ever deleted
 
 #: Role → permissions. Regions below the county (villages, grids) are kept by county and town staff.
 ROLE_RULES: dict[str, RoleRule] = {

@@ -126,6 +126,9 @@ def header_map(form_class: type[forms.BaseForm]) -> dict[str, str]:
             with translation.override(lang):
                 if fld.label:
                     mapping[_normalize_header(str(fld.label))] = name
+    # Other spellings offices use for the same column, e.g. {"单位名称": "name"}.
+    for alias, name in getattr(form_class, "header_aliases", {}).items():
+        mapping[_normalize_header(alias)] = name
     return mapping
 
 

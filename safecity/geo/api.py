@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from safecity.core.api import BaseModelSerializer, BaseModelViewSet, router
 
+from . import codes
 from .choices import RegionLevel
 from .filtersets import RegionFilterSet
 from .models import Region
@@ -39,6 +41,19 @@ class RegionSerializer(BaseModelSerializer):
             "archived_at",
         ]
         read_only_fields = ["prefix", "created_at", "updated_at", "archived_at"]
+
+    def validate_code(self, value):
+        try:
+            code = codes.normalize_code(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        parent = codes.parent_code(code)
+        request = self.context.get("request")
+        if parent and codes.level_of(code) > RegionLevel.CITY:
+            visible = Region.objects.restrict(request.user, "view").filter(code=parent).exists()
+            if not visible:
+                raise serializers.ValidationError(f"上级区划 {parent} 不存在或不在您的管辖范围内")
+        return code
 
     @extend_schema_field(serializers.ChoiceField(choices=[lv.name.lower() for lv in RegionLevel]))
     def get_level(self, obj) -> str:

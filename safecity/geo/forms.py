@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.forms import BaseModelForm
@@ -50,6 +51,9 @@ class RegionImportForm(BaseModelForm):
         code = cleaned.get("code")
         if not code:
             return cleaned
+        if Region.objects.filter(code=code).exists():
+            self.add_error("code", f"区划代码 {code} 已存在")
+            return cleaned
         expected = codes.parent_code(code)
         given = cleaned.get("parent_code")
         if given:
@@ -72,13 +76,7 @@ class RegionImportForm(BaseModelForm):
 
     def _post_clean(self):
         # The parent is resolved at save time (it may be created by an earlier row of the same file).
-        code = self.cleaned_data.get("code")
-        if code:
-            self.instance.code = code
-        opts = self.instance._meta
-        from django.forms.models import construct_instance
-
-        self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
     def save(self, commit=True):
         instance = super().save(commit=False)

@@ -129,4 +129,6 @@ class Region(BaseModel):
 
     def save(self, *args, **kwargs) -> None:
         self.prepare_for_bulk()
+        if self.parent_id is None and self.level > RegionLevel.PROVINCE:
+            self.parent = Region.objects.filter(code=codes.parent_code(self.code)).first()
         super().save(*args, **kwargs)

@@ -56,6 +56,8 @@ class OrganizationForm(BaseModelForm):
 class OrganizationImportForm(OrganizationForm):
     """One row of an organization import: the region is given by its code."""
 
+    header_aliases = {"单位名称": "name", "企业名称": "name", "区划": "region", "所在区划代码": "region"}
+
     region = ImportChoiceField(
         Region.objects.all(),
         to_field_name="code",

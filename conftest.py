@@ -1,0 +1,58 @@
+"""Fixtures shared by the whole suite: a small city and one user per kind of scope."""
+
+import os
+
+import pytest
+
+from safecity.accounts.roles import Role
+from safecity.core.factories import build_city, make_user
+
+# Playwright's sync API runs an event loop in the test thread; Django would refuse DB access from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def city(db):
+    return build_city()
+
+
+@pytest.fixture
+def hq_user(city):
+    return make_user("hq", Role.HQ_DUTY_OFFICER, "440700000000", full_name="市值班员")
+
+
+@pytest.fixture
+def admin_user_sc(city):
+    return make_user("admin", Role.ADMINISTRATOR, "440700000000", superuser=True)
+
+
+@pytest.fixture
+def xinhui_user(city):
+    return make_user("county-xinhui", Role.COUNTY_STAFF, "440705000000", full_name="新会区工作人员")
+
+
+@pytest.fixture
+def taishan_user(city):
+    return make_user("county-taishan", Role.COUNTY_STAFF, "440781000000", full_name="台山市工作人员")
+
+
+@pytest.fixture
+def leader_user(city):
+    return make_user("leader", Role.READ_ONLY_LEADER, "440700000000")
+
+
+@pytest.fixture
+def xinhui_client(client, xinhui_user):
+    client.force_login(xinhui_user)
+    return client
+
+
+@pytest.fixture
+def hq_client(client, hq_user):
+    client.force_login(hq_user)
+    return client
