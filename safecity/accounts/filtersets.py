@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.filtersets import BaseFilterSet
+from safecity.core.filtersets import BaseFilterSet, RegionFilter
 from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
 
@@ -14,9 +14,7 @@ class UserFilterSet(BaseFilterSet):
     search_fields = ("username", "full_name", "title", "email")
 
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"), method="filter_role")
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level__lte=RegionLevel.VILLAGE), label=_("Region"), method="filter_region"
-    )
+    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.VILLAGE), method="filter_region")
 
     class Meta:
         model = User

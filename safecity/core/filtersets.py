@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .forms import restrict_choice_fields
 
@@ -62,6 +64,7 @@ class BaseFilterSet(django_filters.FilterSet):
         return queryset
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class RegionFilter(django_filters.ModelChoiceFilter):
     """Filter by a region *and everything below it* (code-prefix match)."""
 

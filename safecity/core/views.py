@@ -59,6 +59,13 @@ class ObjectViews:
     #: Empty-state hint on the list page.
     empty_hint: str = ""
 
+    #: Every declared bundle, for the meta-test that requires a test class per model.
+    registry: list[type[ObjectViews]] = []
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        ObjectViews.registry.append(cls)
+
     @classmethod
     def base_queryset(cls):
         qs = cls.model._default_manager.all()
