@@ -28,7 +28,7 @@ def test_a_broken_xlsx_is_refused_with_a_message():
 
 
 def test_region_codes_typed_as_numbers_in_excel_are_read_as_codes():
-    headers, rows = read_table(xlsx_bytes(["区划代码"], [[440705101000]]), "a.xlsx")
+    _headers, rows = read_table(xlsx_bytes(["区划代码"], [[440705101000]]), "a.xlsx")
     assert rows == [["440705101000"]]
 
 
