@@ -16,7 +16,8 @@ def _all_subclasses(cls):
 
 def test_every_registered_model_has_a_scoped_model_test_class():
     for module in pkgutil.walk_packages(safecity.__path__, "safecity."):
-        if (".tests." in module.name and module.name.rsplit(".", 1)[-1].startswith("test_")) or module.name.endswith(".views"):
+        is_test = ".tests." in module.name and module.name.rsplit(".", 1)[-1].startswith("test_")
+        if is_test or module.name.endswith(".views"):
             importlib.import_module(module.name)
     tested = {getattr(cls, "views", None) for cls in _all_subclasses(ScopedModelTests)}
     missing = [bundle.model._meta.label for bundle in ObjectViews.registry if bundle not in tested]

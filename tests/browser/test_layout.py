@@ -1,0 +1,98 @@
+"""The pages work on a phone, and the interface switches between Chinese and English."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from safecity.core.factories import OrganizationFactory
+from safecity.orgs.choices import OrganizationKind, Sector
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 800}
+README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+
+
+WIDER_THAN_SCREEN = """() => Array.from(document.querySelectorAll("body *"))
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 10)
+    .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${Array.from(el.classList).join(".")}`
+        + ` right=${Math.round(el.getBoundingClientRect().right)}`)"""
+
+
+def assert_no_horizontal_scrolling(page, width: int) -> None:
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    culprits = [] if scroll_width <= width + 1 else page.evaluate(WIDER_THAN_SCREEN)
+    assert scroll_width <= width + 1, f"{page.url} is {scroll_width}px wide on a {width}px screen: {culprits}"
+
+
+def test_pages_fit_a_phone_screen(new_page, log_in, live_server, transactional_db, city, xinhui_user):
+    OrganizationFactory(name="大泽镇机械制造有限公司", region=city["dazhe"])
+
+    # The README's screenshot: the home page on a desktop screen (only when asked for).
+    if os.environ.get("SAFECITY_SCREENSHOT") == "1":
+        for index, (kind, sector, region) in enumerate(
+            [
+                (OrganizationKind.ENTERPRISE, Sector.EMERGENCY_MANAGEMENT, "dazhe"),
+                (OrganizationKind.ENTERPRISE, Sector.HOUSING_CONSTRUCTION, "huicheng"),
+                (OrganizationKind.GOVERNMENT, Sector.EMERGENCY_MANAGEMENT, "xinhui"),
+                (OrganizationKind.COMMUNITY, Sector.CIVIL_AFFAIRS, "village"),
+            ]
+        ):
+            OrganizationFactory(name=f"示例单位{index + 1}", kind=kind, sector=sector, region=city[region])
+        desktop = new_page(viewport=DESKTOP)
+        log_in(desktop, "county-xinhui")
+        desktop.wait_for_load_state("networkidle")
+        desktop.evaluate("document.fonts.ready.then(() => true)")
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        desktop.screenshot(path=str(README_SCREENSHOT))
+        assert README_SCREENSHOT.stat().st_size > 0
+
+    page = new_page(viewport=PHONE)
+    page.goto("/login/")
+    assert_no_horizontal_scrolling(page, PHONE["width"])
+    log_in(page, "county-xinhui")
+    toggler = page.locator(".navbar-toggler")
+    expect(toggler).to_be_visible()
+    assert_no_horizontal_scrolling(page, PHONE["width"])
+
+    # The list: its wide table scrolls inside its own box, not the whole page.
+    page.goto("/orgs/organizations/")
+    expect(page.locator("[data-testid=add-button]")).to_be_visible()
+    expect(page.locator("#sc-list table tbody tr", has_text="大泽镇机械制造有限公司")).to_have_count(1)
+    expect(toggler).to_be_visible()
+    assert_no_horizontal_scrolling(page, PHONE["width"])
+
+    page.goto("/orgs/organizations/add/")
+    expect(page.locator("[data-testid=save-button]")).to_be_visible()
+    expect(toggler).to_be_visible()
+    assert_no_horizontal_scrolling(page, PHONE["width"])
+
+    # The toggler opens the menu, which holds the user menu.
+    toggler.click()
+    expect(page.locator("[data-testid=user-menu]")).to_be_visible()
+
+
+def test_language_switch_to_english_and_back(new_page, log_in, live_server, transactional_db, city, xinhui_user):
+    page = new_page()
+    log_in(page, "county-xinhui")
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "zh-hans")
+
+    page.locator("nav").get_by_role("button", name="English", exact=True).click()
+    expect(html).to_have_attribute("lang", "en")
+    expect(page.locator("nav").get_by_role("button", name="中文", exact=True)).to_be_visible()
+
+    # The choice sticks on the next page.
+    page.goto("/orgs/organizations/")
+    expect(html).to_have_attribute("lang", "en")
+
+    page.locator("nav").get_by_role("button", name="中文", exact=True).click()
+    expect(html).to_have_attribute("lang", "zh-hans")
+    expect(page).to_have_url(f"{live_server.url}/orgs/organizations/")
+    expect(page.locator("nav").get_by_role("button", name="English", exact=True)).to_be_visible()
