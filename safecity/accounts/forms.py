@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from safecity.core.forms import BaseModelForm, ImportChoiceField
 from safecity.core.validators import normalize_id_number, normalize_phone
 from safecity.geo.codes import normalize_code
+from safecity.geo.fields import RegionChoiceField
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
 
@@ -21,11 +22,16 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
             return obj.name
 
 
+class RegionMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return RegionChoiceField.label_from_instance(self, obj)
+
+
 class UserForm(BaseModelForm):
     """Create or edit a user: who they are, their roles and the regions they act in."""
 
     roles = RoleChoiceField(queryset=Group.objects.filter(name__in=Role.values), required=False, label=_("roles"))
-    scope_regions = forms.ModelMultipleChoiceField(
+    scope_regions = RegionMultipleChoiceField(
         queryset=Region.objects.all(),
         label=_("regions of responsibility"),
         help_text=_("The user sees and works on records in these regions and everything below them."),

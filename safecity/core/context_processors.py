@@ -8,9 +8,9 @@ def navigation(request):
     """The menu and the site name for every page."""
     user = getattr(request, "user", None)
     if user is None:
-        return {"site_name": settings.SAFECITY["SITE_NAME"]}
+        return {"safecity_site_name": settings.SAFECITY["SITE_NAME"]}
     return {
-        "site_name": settings.SAFECITY["SITE_NAME"],
+        "safecity_site_name": settings.SAFECITY["SITE_NAME"],
         "nav_menu": menu_for(user),
         "user_scopes": get_scopes(user),
     }

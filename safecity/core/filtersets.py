@@ -24,7 +24,9 @@ class BaseFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     archived = django_filters.BooleanFilter(
-        method="filter_archived", label=_("Archived"), widget=forms.NullBooleanSelect
+        method="filter_archived",
+        label=_("Archived"),
+        widget=forms.Select(choices=[("", _("Hide archived")), ("true", _("Archived only"))]),
     )
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
@@ -58,9 +60,11 @@ class BaseFilterSet(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        # Archived records stay out of lists unless the "archived" filter asks for them.
-        if hasattr(queryset.model, "archived_at") and not (self.data or {}).get("archived"):
-            queryset = queryset.filter(archived_at__isnull=True)
+        # Archived records stay out of lists unless the "archived" filter is set to yes or no.
+        if hasattr(queryset.model, "archived_at"):
+            wanted = self.form.cleaned_data.get("archived") if self.form.is_valid() else None
+            if wanted is None:
+                queryset = queryset.filter(archived_at__isnull=True)
         return queryset
 
 

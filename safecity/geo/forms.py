@@ -6,13 +6,14 @@ from safecity.core.forms import BaseModelForm
 
 from . import codes
 from .choices import RegionLevel
+from .fields import RegionChoiceField
 from .models import Region
 
 
 class RegionForm(BaseModelForm):
     """Create or edit a region. The level and the subtree prefix follow from the code."""
 
-    parent = forms.ModelChoiceField(
+    parent = RegionChoiceField(
         queryset=Region.objects.filter(level__lte=RegionLevel.VILLAGE),
         required=False,
         label=_("parent region"),

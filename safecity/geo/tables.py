@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
 
 from safecity.core.tables import BaseTable
 
@@ -10,7 +9,7 @@ class RegionTable(BaseTable):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
     level = tables.Column()
-    parent = tables.Column(linkify=True, verbose_name=_("parent region"))
+    parent = tables.Column(linkify=True)
     population = tables.Column()
 
     class Meta(BaseTable.Meta):

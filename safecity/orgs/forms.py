@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from safecity.core.forms import BaseModelForm, ImportChoiceField
 from safecity.core.validators import normalize_phone
 from safecity.geo.codes import normalize_code
+from safecity.geo.fields import RegionChoiceField
 from safecity.geo.models import Region
 
 from .models import Organization
@@ -38,6 +39,7 @@ class OrganizationForm(BaseModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"region": RegionChoiceField}
 
     def clean(self):
         cleaned = super().clean()
@@ -67,6 +69,7 @@ class OrganizationImportForm(OrganizationForm):
     )
 
     class Meta(OrganizationForm.Meta):
+        field_classes = {}
         fields = [
             "name",
             "short_name",

@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
 
 from safecity.core.tables import BaseTable, MaskedColumn
 
@@ -9,8 +8,8 @@ from .models import Organization
 class OrganizationTable(BaseTable):
     name = tables.Column(linkify=True)
     region = tables.Column(linkify=True, order_by=("region__code",))
-    responsible_phone = MaskedColumn(verbose_name=_("responsible person's phone"))
-    contact_phone = MaskedColumn(verbose_name=_("contact phone"))
+    responsible_phone = MaskedColumn()
+    contact_phone = MaskedColumn()
 
     class Meta(BaseTable.Meta):
         model = Organization
