@@ -112,6 +112,7 @@ def setup(*, load_demo: bool = True, quiet: bool = False) -> BenchEnv:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     var_dir = tempfile.mkdtemp(prefix="safecity-bench-")
     os.environ["SAFECITY_VAR_DIR"] = var_dir
+    (Path(var_dir) / "static").mkdir()  # STATIC_ROOT: WhiteNoise warns when it is missing
     atexit.register(_run_cleanups)
     signal.signal(signal.SIGTERM, _on_sigterm)
     _cleanups.append(lambda: shutil.rmtree(var_dir, ignore_errors=True))

@@ -7,12 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from safecity.core.api import router
 from safecity.core.home import home
+from safecity.core.reveal import reveal
 
 urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("reveal/<int:content_type_id>/<int:pk>/<str:field>/", reveal, name="reveal"),
     path("geo/", include("safecity.geo.urls")),
     path("orgs/", include("safecity.orgs.urls")),
     path("accounts/", include("safecity.accounts.urls")),

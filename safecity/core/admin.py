@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exceptions import OutOfScope
+from .models import PersonalDataAccess
 from .querysets import RestrictedQuerySet
 from .services import object_archive, object_save
 
@@ -48,3 +49,22 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
         if not request.user.has_perm(f"{self.opts.app_label}.delete_{self.opts.model_name}"):
             actions.pop("archive_selected", None)
         return actions
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The audit trail of full views of personal data: read-only."""
+
+    list_display = ("accessed_at", "user", "content_type", "object_id", "field", "ip_address")
+    list_filter = ("content_type", "field")
+    search_fields = ("user__username", "user__full_name")
+    date_hierarchy = "accessed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -103,3 +103,28 @@ class ScopedModel(BaseModel):
 
     class Meta:
         abstract = True
+
+
+class PersonalDataAccess(models.Model):
+    """One look at a masked value (ID number, phone) in full: who, what, when. Kept as the PIPL audit trail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    field = models.CharField(_("field"), max_length=50)
+    accessed_at = models.DateTimeField(_("accessed at"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-accessed_at"]
+        permissions = [("reveal_personal_data", _("Can see identity numbers and phones in full"))]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_pda_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.content_type.model}#{self.object_id}.{self.field}"

@@ -16,6 +16,7 @@ import django_tables2 as tables
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
@@ -221,11 +222,19 @@ class ObjectDetailView(ObjectView):
             elif isinstance(field, models.ForeignKey) and value is not None and hasattr(value, "get_absolute_url"):
                 url = value.get_absolute_url()
             kind = self.config.masked_fields.get(name)
-            if kind == "id_number":
-                value = mask_id_number(value)
-            elif kind == "phone":
-                value = mask_phone(value)
-            rows.append((field.verbose_name, value, url))
+            reveal_url = ""
+            if kind and value:
+                value = mask_id_number(value) if kind == "id_number" else mask_phone(value)
+                if self.request.user.has_perm("core.reveal_personal_data"):
+                    reveal_url = reverse(
+                        "reveal",
+                        kwargs={
+                            "content_type_id": ContentType.objects.get_for_model(obj).pk,
+                            "pk": obj.pk,
+                            "field": name,
+                        },
+                    )
+            rows.append({"label": field.verbose_name, "value": value, "url": url, "reveal_url": reveal_url})
         return rows
 
     def get(self, request, *args, **kwargs):

@@ -100,3 +100,20 @@ def test_an_import_records_history_and_the_importing_user(xinhui_client, xinhui_
     for org in Organization.objects.all():
         assert org.created_by == xinhui_user
         assert org.history.get().history_user == xinhui_user
+
+
+def test_the_import_command_checks_then_commits_with_the_same_rules(tmp_path, xinhui_user, city):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    good = tmp_path / "units.xlsx"
+    good.write_bytes(xlsx_bytes(HEADERS, [["甲单位", "enterprise", "440705101000", ""]]))
+    call_command("import_records", "orgs.organization", str(good), "--user", "county-xinhui")
+    assert Organization.objects.count() == 0
+    call_command("import_records", "orgs.organization", str(good), "--user", "county-xinhui", "--commit")
+    assert Organization.objects.get().created_by == xinhui_user
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx_bytes(HEADERS, [["乙单位", "enterprise", "440781100000", ""]]))
+    with pytest.raises(CommandError, match="1 errors"):
+        call_command("import_records", "orgs.organization", str(bad), "--user", "county-xinhui", "--commit")
+    assert Organization.objects.count() == 1
