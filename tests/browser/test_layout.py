@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from safecity.core.factories import OrganizationFactory
-from safecity.orgs.choices import OrganizationKind, Sector
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 800}
-README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 
 
 WIDER_THAN_SCREEN = """() => Array.from(document.querySelectorAll("body *"))
@@ -35,25 +29,6 @@ def horizontal_overflow(page, width: int) -> str:
 
 def test_pages_fit_a_phone_screen(new_page, log_in, live_server, transactional_db, city, xinhui_user):
     OrganizationFactory(name="大泽镇机械制造有限公司", region=city["dazhe"])
-
-    # The README's screenshot: the home page on a desktop screen (only when asked for).
-    if os.environ.get("SAFECITY_SCREENSHOT") == "1":
-        for index, (kind, sector, region) in enumerate(
-            [
-                (OrganizationKind.ENTERPRISE, Sector.EMERGENCY_MANAGEMENT, "dazhe"),
-                (OrganizationKind.ENTERPRISE, Sector.HOUSING_CONSTRUCTION, "huicheng"),
-                (OrganizationKind.GOVERNMENT, Sector.EMERGENCY_MANAGEMENT, "xinhui"),
-                (OrganizationKind.COMMUNITY, Sector.CIVIL_AFFAIRS, "village"),
-            ]
-        ):
-            OrganizationFactory(name=f"示例单位{index + 1}", kind=kind, sector=sector, region=city[region])
-        desktop = new_page(viewport=DESKTOP)
-        log_in(desktop, "county-xinhui")
-        desktop.wait_for_load_state("networkidle")
-        desktop.evaluate("document.fonts.ready.then(() => true)")
-        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        desktop.screenshot(path=str(README_SCREENSHOT))
-        assert README_SCREENSHOT.stat().st_size > 0
 
     overflows = []
     page = new_page(viewport=PHONE)
