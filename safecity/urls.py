@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from safecity.core import notification_views
 from safecity.core.api import router
 from safecity.core.home import home
 from safecity.core.reveal import reveal
@@ -14,6 +15,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
     path("reveal/<int:content_type_id>/<int:pk>/<str:field>/", reveal, name="reveal"),
     path("geo/", include("safecity.geo.urls")),
     path("orgs/", include("safecity.orgs.urls")),

@@ -36,7 +36,8 @@ class RoleRule:
         return any(fnmatchcase(perm, p) for p in self.grant) and not any(fnmatchcase(perm, p) for p in self.exclude)
 
 
-#: Users, groups, tokens, sessions and the personal-data access log are the administrators' alone.
+#: Users, groups, tokens, sessions, the notification outbox and the personal-data access log are the
+#: administrators' alone (everyone reads their own notifications without a permission).
 _SYSTEM = (
     "auth.*",
     "contenttypes.*",
@@ -44,7 +45,10 @@ _SYSTEM = (
     "admin.*",
     "authtoken.*",
     "accounts.*",
-    "core.*_personaldataaccess",
+    "core.view_*",
+    "core.add_*",
+    "core.change_*",
+    "core.delete_*",
 )
 _VIEW_ALL = "*.view_*"
 _WORK = ("*.add_*", "*.change_*", "*.delete_*")  # delete = archive; nothing is ever deleted

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .navigation import menu_for
+from .notifications import unread_count
 from .scoping import get_scopes
 
 
@@ -13,4 +14,5 @@ def navigation(request):
         "safecity_site_name": settings.SAFECITY["SITE_NAME"],
         "nav_menu": menu_for(user),
         "user_scopes": get_scopes(user),
+        "unread_notifications": unread_count(user),
     }

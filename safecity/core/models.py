@@ -128,3 +128,86 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.content_type.model}#{self.object_id}.{self.field}"
+
+
+class NotificationLevel(models.TextChoices):
+    """Severity, in the UI's colour language."""
+
+    INFO = "info", _("information")
+    WARNING = "warning", _("warning")
+    DANGER = "danger", _("urgent")
+
+
+class Notification(models.Model):
+    """A message to one user in the in-app notification centre; outbound copies go through :class:`Delivery`."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    level = models.CharField(
+        _("level"), max_length=10, choices=NotificationLevel.choices, default=NotificationLevel.INFO
+    )
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    target_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    #: Same key, same recipient: notified once (a sweep run twice sends nothing twice).
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], condition=~Q(dedupe_key=""), name="core_notification_once_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="core_notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed, will retry")
+    DEAD = "dead", _("given up")
+
+
+class Delivery(models.Model):
+    """The outbox: one notification to one outbound channel (email, webhook …), retried until sent.
+
+    A row is created in the same transaction as its notification, so nothing is lost if a channel
+    is down; the worker sends each row at most once (row lock + status), with back-off on failure.
+    """
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=50)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now, db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="core_delivery_once_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification} → {self.channel} ({self.status})"
