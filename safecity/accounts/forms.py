@@ -113,14 +113,14 @@ class UserImportForm(UserForm):
         to_field_name="code",
         normalize=normalize_code,
         label=_("region code"),
-        error_messages={"invalid_choice": "区划代码 %(value)s 不存在或不在您的管辖范围内"},
+        error_messages={"invalid_choice": _("Region code %(value)s does not exist or is outside your area.")},
     )
     department = ImportChoiceField(
         Organization.objects.filter(kind="government"),
         to_field_name="name",
         required=False,
         label=_("department"),
-        error_messages={"invalid_choice": "部门 %(value)s 不存在或不在您的管辖范围内"},
+        error_messages={"invalid_choice": _("Department %(value)s does not exist or is outside your area.")},
     )
 
     roles = None

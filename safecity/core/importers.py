@@ -23,6 +23,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .services import object_save, objects_bulk_create
 
@@ -75,12 +76,16 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
     elif name.endswith(".csv"):
         rows = _read_csv(data)
     else:
-        raise ImportFileError("只支持 .xlsx 或 .csv 文件")
+        raise ImportFileError(_("Only .xlsx or .csv files are supported."))
     rows = [r for r in rows if any(c for c in r)]
     if not rows:
-        raise ImportFileError("文件是空的:第一行应为表头,其后每行一条记录")
+        raise ImportFileError(
+            _("The file is empty: the first row should be the column headers, then one record per row.")
+        )
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(f"一次最多导入 {MAX_ROWS:,} 行,请拆分文件")
+        raise ImportFileError(
+            _("At most %(max)s rows can be imported at once; split the file.") % {"max": f"{MAX_ROWS:,}"}
+        )
     headers = rows[0]
     width = len(headers)
     body = [(r + [""] * width)[:width] for r in rows[1:]]
@@ -93,7 +98,9 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a broken file
-        raise ImportFileError("无法读取该 Excel 文件,请确认是 .xlsx 格式且未损坏") from exc
+        raise ImportFileError(
+            _("Cannot read this Excel file; make sure it is in .xlsx format and not damaged.")
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         return [[_clean_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -109,7 +116,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileError("无法识别 CSV 文件的编码,请另存为 UTF-8")
+        raise ImportFileError(_("Cannot recognise the encoding of the CSV file; save it as UTF-8."))
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
 
 
@@ -172,7 +179,9 @@ def validate_rows(
         if form.is_valid():
             duplicate_of = _duplicate_row(form, seen_keys, row_number)
             if duplicate_of is not None:
-                result.errors.append(RowError(row=row_number, field="", message=f"与第 {duplicate_of} 行重复"))
+                result.errors.append(
+                    RowError(row=row_number, field="", message=_("Duplicate of row %(row)s") % {"row": duplicate_of})
+                )
             else:
                 result.forms.append(form)
         else:

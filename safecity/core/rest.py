@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -41,5 +42,8 @@ def exception_handler(exc, context):
     if isinstance(exc, OutOfScope):
         return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoPermissionDenied):
-        return Response({"detail": str(exc) or "您没有执行该操作的权限。"}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"detail": str(exc) or _("You do not have permission to perform this action.")},
+            status=status.HTTP_403_FORBIDDEN,
+        )
     return drf_exception_handler(exc, context)

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .exceptions import OutOfScope
@@ -107,5 +108,5 @@ def objects_bulk_create(*, actor, model: type[M], instances: Iterable[M], batch_
             chunk = pks[start : start + 500]
             allowed += model._default_manager.restrict(actor, "add").filter(pk__in=chunk).count()
         if allowed != len(pks):
-            raise OutOfScope("导入的记录中有不在您管辖范围内的,已全部撤销。")
+            raise OutOfScope(_("Some imported records are outside your area; nothing has been imported."))
     return created

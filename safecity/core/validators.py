@@ -2,7 +2,8 @@
 
 Everything here is pure Python (no database access) so it can be used from forms, serializers, model field
 validators, import jobs and management commands alike. Errors are raised as
-:class:`django.core.exceptions.ValidationError` with a short Chinese message and a stable ``code``.
+:class:`django.core.exceptions.ValidationError` with a short message through the translation catalogue (English
+msgid, Chinese by default) and a stable ``code``.
 
 Identity numbers follow GB 11643-1999 (18 characters, last one a MOD 11-2 check character); the legacy 15-digit
 form (birth year without century, no check character, issued before 1999) is accepted and upgraded to 18 digits.
@@ -22,6 +23,8 @@ from typing import Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 __all__ = [
     "ID_NUMBER_MIN_BIRTH_DATE",
@@ -122,38 +125,53 @@ def parse_id_number(value: str, *, today: date | None = None) -> IdNumberInfo:
     """
     number = _clean_id_number(value)
     if not number:
-        raise ValidationError("身份证号码不能为空", code="empty")
+        raise ValidationError(_("The identity number cannot be empty."), code="empty")
     if len(number) not in (15, 18):
-        raise ValidationError("身份证号码应为18位(或旧版15位)", code="invalid_length")
+        raise ValidationError(
+            _("The identity number should have 18 characters (or 15 digits for the old format)."), code="invalid_length"
+        )
 
     legacy = len(number) == 15
     if legacy:
         if not _ID15_RE.fullmatch(number):
-            raise ValidationError("旧版15位身份证号码应全部为数字", code="invalid_characters")
+            raise ValidationError(
+                _("An old-format 15-digit identity number should contain only digits."), code="invalid_characters"
+            )
         address_code, birth_text, sequence = number[:6], "19" + number[6:12], number[12:15]
     else:
         if not _ID18_RE.fullmatch(number):
-            raise ValidationError("身份证号码前17位应为数字,末位应为数字或X", code="invalid_characters")
+            raise ValidationError(
+                _("The first 17 characters of an identity number should be digits and the last a digit or X."),
+                code="invalid_characters",
+            )
         address_code, birth_text, sequence = number[:6], number[6:14], number[14:17]
 
     # Administrative division codes (GB/T 2260) start with the province code 11–91: never with 0.
     if address_code[0] == "0":
-        raise ValidationError("身份证号码地区码无效", code="invalid_address_code")
+        raise ValidationError(_("The area code in the identity number is invalid."), code="invalid_address_code")
 
     try:
         birth_date = date(int(birth_text[:4]), int(birth_text[4:6]), int(birth_text[6:8]))
     except ValueError:
-        raise ValidationError("身份证号码出生日期无效", code="invalid_birth_date") from None
+        raise ValidationError(
+            _("The birth date in the identity number is invalid."), code="invalid_birth_date"
+        ) from None
     if birth_date < ID_NUMBER_MIN_BIRTH_DATE:
-        raise ValidationError("身份证号码出生日期不能早于1880年1月1日", code="birth_date_too_early")
+        raise ValidationError(
+            _("The birth date in the identity number cannot be before 1 January 1880."), code="birth_date_too_early"
+        )
     if birth_date > (today or _today()):
-        raise ValidationError("身份证号码出生日期不能晚于今天", code="birth_date_in_future")
+        raise ValidationError(
+            _("The birth date in the identity number cannot be later than today."), code="birth_date_in_future"
+        )
 
     first17 = address_code + birth_text + sequence
     expected = id_check_char(first17)
     if not legacy and number[17] != expected:
         raise ValidationError(
-            "身份证号码校验位错误,应为%(expected)s", code="invalid_check_char", params={"expected": expected}
+            _("The check character of the identity number is wrong; it should be %(expected)s."),
+            code="invalid_check_char",
+            params={"expected": expected},
         )
 
     return IdNumberInfo(
@@ -183,8 +201,8 @@ def normalize_id_number(value: str) -> str:
 # Mainland phone numbers
 # --------------------------------------------------------------------------------------------------------------------
 
-MOBILE_MESSAGE = "请输入有效的手机号码"
-PHONE_MESSAGE = "请输入有效的电话号码(手机或带区号的固定电话)"
+MOBILE_MESSAGE = gettext_lazy("Enter a valid mobile number.")
+PHONE_MESSAGE = gettext_lazy("Enter a valid phone number (a mobile or a landline with its area code).")
 
 _SEPARATORS_RE = re.compile(r"[\s\-.()]")
 _MOBILE_RE = re.compile(r"(?:\+86|0086|86)?(1[3-9][0-9]{9})")

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -52,7 +53,9 @@ class RegionSerializer(BaseModelSerializer):
         if parent and codes.level_of(code) > RegionLevel.CITY:
             visible = Region.objects.restrict(request.user, "view").filter(code=parent).exists()
             if not visible:
-                raise serializers.ValidationError(f"上级区划 {parent} 不存在或不在您的管辖范围内")
+                raise serializers.ValidationError(
+                    _("The parent region %(parent)s does not exist or is outside your area.") % {"parent": parent}
+                )
         return code
 
     @extend_schema_field(serializers.ChoiceField(choices=[lv.name.lower() for lv in RegionLevel]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .choices import PREFIX_LENGTH, RegionLevel
 
@@ -25,12 +26,16 @@ def normalize_code(value: str | int) -> str:
     if text.endswith(".0"):  # a code read from a spreadsheet number cell
         text = text[:-2]
     if not text.isdigit():
-        raise ValidationError("区划代码只能包含数字:%(value)s", code="code_digits", params={"value": value})
+        raise ValidationError(
+            _("A region code may contain digits only: %(value)s"), code="code_digits", params={"value": value}
+        )
     if len(text) in (2, 4, 6, 9):
         text = text.ljust(12, "0")
     if not _CODE_RE.match(text):
         raise ValidationError(
-            "区划代码应为12位统计用区划代码(网格为15位):%(value)s", code="code_length", params={"value": value}
+            _("A region code should be a 12-digit statistical division code (15 digits for a grid): %(value)s"),
+            code="code_length",
+            params={"value": value},
         )
     return text
 

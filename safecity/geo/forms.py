@@ -1,5 +1,6 @@
 from django import forms
 from django.forms.models import construct_instance
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.forms import BaseModelForm
@@ -53,7 +54,7 @@ class RegionImportForm(BaseModelForm):
         if not code:
             return cleaned
         if Region.objects.filter(code=code).exists():
-            self.add_error("code", f"区划代码 {code} 已存在")
+            self.add_error("code", gettext("Region code %(code)s already exists.") % {"code": code})
             return cleaned
         expected = codes.parent_code(code)
         given = cleaned.get("parent_code")
@@ -64,13 +65,24 @@ class RegionImportForm(BaseModelForm):
                 self.add_error("parent_code", exc.messages)
                 return cleaned
             if expected and given != expected:
-                self.add_error("parent_code", f"区划代码 {code} 的上级应为 {expected}")
+                self.add_error(
+                    "parent_code",
+                    gettext("The parent of region code %(code)s should be %(expected)s.")
+                    % {"code": code, "expected": expected},
+                )
                 return cleaned
         pending = self.import_context.setdefault("codes", set()) if self.import_context is not None else set()
         if expected and codes.level_of(code) > RegionLevel.CITY:
             in_db = Region.objects.restrict(self.user, "view").filter(code=expected).exists()
             if not in_db and expected not in pending:
-                self.add_error("code", f"上级区划 {expected} 不存在或不在您的管辖范围内(也不在本文件前面的行中)")
+                self.add_error(
+                    "code",
+                    gettext(
+                        "The parent region %(parent)s does not exist or is outside your area "
+                        "(nor is it in an earlier row of this file)."
+                    )
+                    % {"parent": expected},
+                )
                 return cleaned
         pending.add(code)
         return cleaned

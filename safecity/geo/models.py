@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import BaseModel
@@ -109,10 +110,18 @@ class Region(BaseModel):
         if self.parent_id is None and expected_parent is not None:
             self.parent = Region.objects.filter(code=expected_parent).first()
             if self.parent is None and level > RegionLevel.CITY:
-                raise ValidationError({"code": f"上级区划 {expected_parent} 不存在,请先建立上级区划"})
+                raise ValidationError(
+                    {
+                        "code": gettext("The parent region %(parent)s does not exist; create the parent region first.")
+                        % {"parent": expected_parent}
+                    }
+                )
         if self.parent is not None and self.parent.code != expected_parent:
             raise ValidationError(
-                {"parent": f"区划代码 {self.code} 的上级应为 {expected_parent},而不是 {self.parent.code}"}
+                {
+                    "parent": gettext("The parent of region code %(code)s should be %(expected)s, not %(given)s.")
+                    % {"code": self.code, "expected": expected_parent, "given": self.parent.code}
+                }
             )
         self.level = level
         self.prefix = codes.prefix_of(self.code, level)

@@ -65,7 +65,7 @@ class OrganizationImportForm(OrganizationForm):
         to_field_name="code",
         normalize=normalize_code,
         label=_("region code"),
-        error_messages={"invalid_choice": "区划代码 %(value)s 不存在或不在您的管辖范围内"},
+        error_messages={"invalid_choice": _("Region code %(value)s does not exist or is outside your area.")},
     )
 
     class Meta(OrganizationForm.Meta):

@@ -117,14 +117,14 @@ def test_legacy_number_takes_sex_from_its_last_digit() -> None:
 def test_id_number_with_wrong_check_char_is_rejected_with_expected_char() -> None:
     error = rejection("110105194912310021")
     assert error.code == "invalid_check_char"
-    assert error.messages == ["身份证号码校验位错误,应为X"]
+    assert error.messages == ["身份证号码校验位错误，应为X"]
 
 
 @pytest.mark.parametrize("value", ["11010519491231002", "11010519491231002XX", "1101054912310", "1234567890123456"])
 def test_id_number_of_wrong_length_is_rejected(value: str) -> None:
     error = rejection(value)
     assert error.code == "invalid_length"
-    assert error.messages == ["身份证号码应为18位(或旧版15位)"]
+    assert error.messages == ["身份证号码应为18位（或旧版15位）"]
 
 
 @pytest.mark.parametrize("value", ["", "   ", None])
@@ -326,7 +326,7 @@ def test_junk_is_rejected_as_phone_number(value: str) -> None:
     with pytest.raises(ValidationError) as exc_info:
         validate_phone(value)
     assert exc_info.value.code == "invalid_phone"
-    assert exc_info.value.messages == ["请输入有效的电话号码(手机或带区号的固定电话)"]
+    assert exc_info.value.messages == ["请输入有效的电话号码（手机或带区号的固定电话）"]
     with pytest.raises(ValidationError):
         normalize_phone(value)
     with pytest.raises(ValidationError):
