@@ -24,11 +24,12 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## Serve the demo city (Jiangmen) at http://$(HOST):$(PORT) on the embedded SQLite database under var/.
+## The background worker (deliveries, periodic sweeps) runs alongside; Ctrl-C stops both.
 run: install
 	$(BIN)/safecity migrate --noinput
 	$(BIN)/safecity demo
 	$(BIN)/safecity collectstatic --noinput --verbosity 0
-	$(BIN)/safecity serve --bind $(HOST):$(PORT)
+	$(BIN)/safecity serve --with-worker --bind $(HOST):$(PORT)
 
 ## Run the test suite (on SQLite, or on the database named by DATABASE_URL).
 test: install-test

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 
 from safecity.accounts.models import User, UserScope
 from safecity.accounts.roles import Role, sync_roles
+from safecity.duty.demo import load_duty
 from safecity.geo import codes
 from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
@@ -289,4 +290,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> dict:
         added = load_regions(rng)
         added["organizations"] = load_organizations(rng, fake)
         added["accounts"] = load_accounts(password)
+        added["duty"] = load_duty()
     return added

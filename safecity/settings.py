@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from safecity.core import jobs as _jobs
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("SAFECITY_VAR_DIR", PROJECT_DIR / "var")).resolve()
@@ -68,6 +70,9 @@ INSTALLED_APPS = [
     "safecity.geo",
     "safecity.orgs",
     "safecity.accounts",
+    "safecity.duty",
+    "safecity.incidents",
+    "safecity.briefing",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +188,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentLevelEnum": "safecity.incidents.choices.Level",
+        "NotificationLevelEnum": "safecity.core.models.NotificationLevel",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
@@ -197,7 +206,54 @@ SAFECITY = {
     "IMPORT_MAX_BYTES": int(os.environ.get("SAFECITY_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))),
     # Rows kept in a list export before the user is told to narrow the filter.
     "EXPORT_MAX_ROWS": int(os.environ.get("SAFECITY_EXPORT_MAX_ROWS", "100000")),
+    # Where the site is reached from outside: links in e-mails and webhooks are made absolute with it.
+    "BASE_URL": os.environ.get("SAFECITY_BASE_URL", "http://127.0.0.1:8000"),
+    # Notifications by e-mail (Django's EMAIL_* settings below) to users with an address; off in the demo.
+    "EMAIL_NOTIFICATIONS": env_bool("SAFECITY_EMAIL_NOTIFICATIONS", False),
+    # Notifications POSTed as JSON to each URL (SMS gateway, WeCom / DingTalk robot relay); none by default.
+    "WEBHOOKS": env_list("SAFECITY_WEBHOOKS", ""),
+    "WEBHOOK_TIMEOUT": float(os.environ.get("SAFECITY_WEBHOOK_TIMEOUT", "10")),
+    # The outbox: failed sends are retried after 1, 2, 4 … minutes (at most an hour), then given up.
+    "DELIVERY_MAX_ATTEMPTS": int(os.environ.get("SAFECITY_DELIVERY_MAX_ATTEMPTS", "8")),
+    "DELIVERY_RETRY_SECONDS": float(os.environ.get("SAFECITY_DELIVERY_RETRY_SECONDS", "60")),
+    "DELIVERY_RETRY_MAX_SECONDS": float(os.environ.get("SAFECITY_DELIVERY_RETRY_MAX_SECONDS", "3600")),
 }
+
+# E-mail (used when SAFECITY_EMAIL_NOTIFICATIONS=1): printed to the console unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SafeCity <safecity@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background jobs: Celery (see docs/design.md, "Background jobs"). Production: CELERY_BROKER_URL=redis://…
+# The default is kombu's filesystem transport under var/celery — no broker server to install; web processes
+# and the worker on this machine share the folders (messages are written to and read from the same one).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _celery_dir = VAR_DIR / "celery"
+    for _folder in ("queue", "processed", "control"):
+        (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_dir / "queue"),
+        "data_folder_out": str(_celery_dir / "queue"),
+        "processed_folder": str(_celery_dir / "processed"),
+        "store_processed": False,
+        "control_folder": str(_celery_dir / "control"),
+    }
+# Tasks return nothing worth keeping: their effect is in the database (the outbox rows).
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic sweeps, registered by the apps with safecity.core.jobs.periodic() (the same dict, filled at setup).
+CELERY_BEAT_SCHEDULE = _jobs.SCHEDULE
 
 LOGGING = {
     "version": 1,

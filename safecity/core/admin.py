@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .delivery import retry_deliveries
 from .exceptions import OutOfScope
-from .models import PersonalDataAccess
+from .models import Delivery, PersonalDataAccess
 from .querysets import RestrictedQuerySet
 from .services import object_archive, object_save
 
@@ -68,3 +69,47 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.action(description=_("Retry now (a fresh series of attempts)"), permissions=["retry"])
+def retry_now(modeladmin, request, queryset):
+    count = retry_deliveries(queryset)
+    modeladmin.message_user(request, _("%(count)d queued for another try.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The notification outbox: read-only, with a "retry now" action for failed and given-up rows."""
+
+    list_display = (
+        "id",
+        "notification",
+        "recipient",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    )
+    list_filter = ("status", "channel")
+    search_fields = ("notification__title", "notification__recipient__username", "notification__recipient__full_name")
+    list_select_related = ("notification", "notification__recipient")
+    date_hierarchy = "created_at"
+    actions = [retry_now]
+
+    @admin.display(description=_("recipient"), ordering="notification__recipient__username")
+    def recipient(self, obj):
+        return obj.notification.recipient
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("core.change_delivery")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.db.models import Manager
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -31,6 +32,8 @@ class ScopedRelatedFieldsMixin:
         for field in fields.values():
             target = getattr(field, "child_relation", field)
             queryset = getattr(target, "queryset", None)
+            if isinstance(queryset, Manager):  # fields DRF generates hold the model's manager
+                queryset = queryset.all()
             if isinstance(queryset, RestrictedQuerySet) and user is not None:
                 restricted = queryset.restrict(user, "view")
                 if hasattr(queryset.model, "archived_at"):

@@ -15,3 +15,10 @@ class CoreConfig(AppConfig):
         # Each app declares its menu entries in navigation.py and its API in api.py.
         autodiscover_modules("navigation")
         autodiscover_modules("api")
+
+        # Outbound notification channels switched on by settings, and the outbox sweep.
+        from .channels import register_configured_channels
+        from .jobs import periodic
+
+        register_configured_channels()
+        periodic("core.deliver-due-notifications", "safecity.core.tasks.deliver_due_notifications", seconds=60)

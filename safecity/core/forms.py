@@ -6,6 +6,7 @@ import contextlib
 
 from django import forms
 from django.db.models import Model
+from django.forms.models import construct_instance
 
 from .querysets import RestrictedQuerySet
 
@@ -34,6 +35,8 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            # Long text and multiple choices take the whole row of the form.
+            widget.is_wide = isinstance(widget, forms.Textarea | forms.SelectMultiple)
             if field.required:
                 widget.attrs.setdefault("required", "required")
 
@@ -77,11 +80,35 @@ class BaseModelForm(BootstrapMixin, forms.ModelForm):
                 if isinstance(field, ImportChoiceField):
                     field.cache = import_cache.setdefault(name, {})
 
+    def _post_clean(self):
+        if self.import_context is None:
+            return super()._post_clean()
+        # Import mode: only the checks that need no query run per row. Foreign keys were resolved by
+        # ImportChoiceFields from scoped lookups loaded once; uniqueness is checked for the whole file
+        # at once by the importer (see safecity.core.importers.check_existing).
+        opts = self._meta
+        exclude = self._get_validation_exclusions()
+        exclude |= {name for name, field in self.fields.items() if isinstance(field, ImportChoiceField)}
+        try:
+            self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+        try:
+            self.instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+        return None
+
     def get_fieldsets(self):
         """Bound fields grouped for rendering."""
         if not self.fieldsets:
             return [("", [self[name] for name in self.fields])]
-        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.fieldsets]
+        groups = [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.fieldsets]
+        placed = {name for _legend, names in self.fieldsets for name in names}
+        rest = [self[name] for name in self.fields if name not in placed]
+        if rest:  # never drop a field (hidden ones included) that a fieldset list forgot
+            groups.append(("", rest))
+        return groups
 
 
 class ImportChoiceField(forms.ModelChoiceField):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.shortcuts import render
@@ -52,4 +53,8 @@ def home(request):
         ],
         "user_total": users,
     }
+    if apps.is_installed("safecity.duty"):  # who is on duty now at the user's duty posts
+        from safecity.duty.selectors import on_duty_cards
+
+        ctx["on_duty_cards"] = on_duty_cards(user)
     return render(request, "core/home.html", ctx)

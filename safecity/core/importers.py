@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -189,6 +190,7 @@ def validate_rows(
                 label = "" if name == "__all__" else labels.get(name, name)
                 for message in messages:
                     result.errors.append(RowError(row=row_number, field=label, message=message))
+    check_existing(result, labels)
     return result
 
 
@@ -197,9 +199,49 @@ def _unique_key_sets(model) -> list[tuple[str, ...]]:
 
     keys = [(f.attname,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
     for constraint in model._meta.constraints:
-        if isinstance(constraint, UniqueConstraint) and constraint.condition is None and constraint.fields:
+        # Conditional constraints here are of the "unless blank" kind; blank values are skipped below.
+        if isinstance(constraint, UniqueConstraint) and constraint.fields:
             keys.append(tuple(model._meta.get_field(n).attname for n in constraint.fields))
     return keys
+
+
+def check_existing(result: ImportResult, labels: dict[str, str], batch: int = 300) -> None:
+    """Move rows whose unique key already exists in the database from ``result.forms`` to ``result.errors``.
+
+    One query per key set per ``batch`` rows, instead of per-row uniqueness queries.
+    """
+    if not result.forms:
+        return
+    model = type(result.forms[0].instance)
+    if not hasattr(result.forms[0], "instance"):
+        return
+    clashes: dict[int, str] = {}
+    for key_fields in _unique_key_sets(model):
+        keyed = []
+        for form in result.forms:
+            values = tuple(getattr(form.instance, f) for f in key_fields)
+            if form.instance.pk is None and not any(v in (None, "") for v in values):
+                keyed.append((values, form))
+        for start in range(0, len(keyed), batch):
+            chunk = keyed[start : start + batch]
+            query = Q(pk__in=[])
+            for values, _form in chunk:
+                query |= Q(**dict(zip(key_fields, values, strict=True)))
+            existing = set(model._default_manager.filter(query).values_list(*key_fields))
+            for values, form in chunk:
+                if values in existing and form.row_number not in clashes:
+                    names = [f.removesuffix("_id") for f in key_fields]
+                    shown = "、".join(labels.get(n, n) for n in names)
+                    clashes[form.row_number] = shown
+    if not clashes:
+        return
+    for form in result.forms:
+        if form.row_number in clashes:
+            result.errors.append(
+                RowError(row=form.row_number, field=clashes[form.row_number], message=str(_("already exists")))
+            )
+    result.forms = [f for f in result.forms if f.row_number not in clashes]
+    result.errors.sort(key=lambda e: e.row)
 
 
 def _duplicate_row(form, seen: dict[tuple, int], row_number: int) -> int | None:
@@ -226,13 +268,19 @@ def commit_rows(result: ImportResult, *, actor, bulk: bool = True) -> int:
     """
     if not result.ok:
         raise ValueError("refusing to import a file with errors")
-    with transaction.atomic():
-        if bulk:
-            instances = [form.save(commit=False) for form in result.forms]
-            model = type(instances[0])
-            objects_bulk_create(actor=actor, model=model, instances=instances)
-            return len(instances)
-        for form in result.forms:
-            instance = form.save(commit=False)
-            object_save(actor=actor, instance=instance, after_save=lambda _obj, f=form: f.save_m2m())
-        return len(result.forms)
+    try:
+        with transaction.atomic():
+            if bulk:
+                instances = [form.save(commit=False) for form in result.forms]
+                model = type(instances[0])
+                objects_bulk_create(actor=actor, model=model, instances=instances)
+                return len(instances)
+            for form in result.forms:
+                instance = form.save(commit=False)
+                object_save(actor=actor, instance=instance, after_save=lambda _obj, f=form: f.save_m2m())
+            return len(result.forms)
+    except IntegrityError as exc:
+        # A record saved by someone else since the preview, or a database rule no row check covers.
+        raise ImportFileError(
+            _("The database refused the rows, so nothing was imported: %(error)s") % {"error": exc}
+        ) from exc

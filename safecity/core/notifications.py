@@ -53,7 +53,8 @@ def _schedule_delivery(delivery_ids: list[int]) -> None:
         from .tasks import deliver_notifications
     except ImportError:  # background jobs not installed: the periodic sweep picks them up
         return
-    transaction.on_commit(lambda: deliver_notifications.delay(delivery_ids))
+    # robust: a broker that is down must not fail the request that committed; the periodic sweep sends the rows.
+    transaction.on_commit(lambda: deliver_notifications.delay(delivery_ids), robust=True)
 
 
 def notify(

@@ -59,6 +59,15 @@ class ObjectViews:
     actions: tuple[str, ...] = ("list", "detail", "history", "add", "edit", "archive", "restore", "import")
     #: Empty-state hint on the list page.
     empty_hint: str = ""
+    #: Replace a generated page's view class: ``{"add": MyCreateView}``.
+    view_classes: dict[str, type] = {}
+    #: Template of the detail page (extend ``core/object_detail.html``'s blocks or write your own).
+    detail_template: str = "core/object_detail.html"
+
+    @classmethod
+    def detail_context(cls, request, obj) -> dict:
+        """Extra context for the detail page."""
+        return {}
 
     #: Every declared bundle, for the meta-test that requires a test class per model.
     registry: list[type[ObjectViews]] = []
@@ -94,7 +103,7 @@ class ObjectViews:
             "restore": ("<int:pk>/restore/", ObjectRestoreView),
         }
         return [
-            path(f"{name}s/{route}", view.as_view(config=cls), name=cls.url_name(action))
+            path(f"{name}s/{route}", cls.view_classes.get(action, view).as_view(config=cls), name=cls.url_name(action))
             for action, (route, view) in views.items()
             if action in cls.actions
         ]
@@ -260,7 +269,8 @@ class ObjectDetailView(ObjectView):
             restore_url=_url(self.config, "restore", pk=obj.pk) if "restore" in self.config.actions else "",
             tab="details",
         )
-        return render(request, self.template_name, ctx)
+        ctx.update(self.config.detail_context(request, obj))
+        return render(request, self.config.detail_template, ctx)
 
 
 class ObjectHistoryView(ObjectView):
@@ -479,6 +489,9 @@ class ObjectImportView(ObjectView):
             count = importers.commit_rows(result, actor=self.request.user, bulk=self.config.import_bulk)
         except OutOfScope as exc:
             ctx["file_error"] = exc.message
+            return render(self.request, self.template_name, ctx, status=400)
+        except importers.ImportFileError as exc:
+            ctx["file_error"] = str(exc)
             return render(self.request, self.template_name, ctx, status=400)
         finally:
             file_path.unlink(missing_ok=True)

@@ -73,3 +73,11 @@ def test_schema_and_docs_pages_are_served(xinhui_client):
     docs = xinhui_client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_related_fields_drf_generates_are_scoped_too(xinhui_client, city):
+    parent = OrganizationFactory(region=city["dajiang"], name="台山的上级单位")
+    payload = {"name": "下级单位", "kind": "enterprise", "region": city["dazhe"].code, "parent": parent.pk}
+    response = xinhui_client.post("/api/organizations/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert "parent" in response.json()

@@ -117,3 +117,20 @@ def test_the_import_command_checks_then_commits_with_the_same_rules(tmp_path, xi
     with pytest.raises(CommandError, match="1 errors"):
         call_command("import_records", "orgs.organization", str(bad), "--user", "county-xinhui", "--commit")
     assert Organization.objects.count() == 1
+
+
+def test_a_row_that_already_exists_in_the_database_is_named_without_a_query_per_row(xinhui_client, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safecity.core.factories import OrganizationFactory
+
+    OrganizationFactory(region=city["dazhe"], name="已有单位")
+    rows = [[f"新单位{i}", "enterprise", "440705101000", ""] for i in range(40)] + [
+        ["已有单位", "enterprise", "440705101000", ""]
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        response = xinhui_client.post(URL, {"file": upload("a.xlsx", xlsx_bytes(HEADERS, rows))})
+    assert [(e.row, e.message) for e in response.context["result"].errors] == [(42, "已存在")]
+    assert len(queries) < 30, len(queries)
+    assert Organization.objects.count() == 1

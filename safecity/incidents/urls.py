@@ -1,0 +1,4 @@
+from .views import IncidentViews
+
+app_name = "incidents"
+urlpatterns = IncidentViews.urls()
