@@ -8,3 +8,9 @@ class IncidentsConfig(AppConfig):
     name = "safecity.incidents"
     label = "incidents"
     verbose_name = _("Incident reporting")
+
+    def ready(self) -> None:
+        from safecity.core.jobs import periodic
+
+        # Deadlines are minutes apart (30-minute phone reports): sweep every minute.
+        periodic("incidents.sweep-deadlines", "safecity.incidents.tasks.sweep_deadlines", seconds=60)

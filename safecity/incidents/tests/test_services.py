@@ -131,3 +131,19 @@ def test_no_report_after_the_final_one_and_times_must_make_sense(xinhui_user, ci
     assert incident.deadlines.get(rule="follow_up_window").done_at is not None
     with pytest.raises(ValidationError):
         file_accident(xinhui_user, city["dazhe"], occurred_at=T0, learned_after=timedelta(hours=-1))
+
+
+def test_the_deadline_sweep_is_a_periodic_job_every_minute():
+    from datetime import timedelta as td
+
+    from safecity.core.jobs import beat_schedule
+
+    entry = beat_schedule()["incidents.sweep-deadlines"]
+    assert entry["task"] == "safecity.incidents.tasks.sweep_deadlines" and entry["schedule"] == td(minutes=1)
+
+
+def test_the_sweep_task_runs_the_service(city, xinhui_user):
+    from safecity.incidents.tasks import sweep_deadlines as task
+
+    file_accident(xinhui_user, city["dazhe"], dead=1, occurred_at=T0)
+    assert task.apply().get()["overdue"] == 1
