@@ -147,3 +147,25 @@ def test_the_sweep_task_runs_the_service(city, xinhui_user):
 
     file_accident(xinhui_user, city["dazhe"], dead=1, occurred_at=T0)
     assert task.apply().get()["overdue"] == 1
+
+
+def test_the_overdue_alert_goes_to_the_people_on_duty_at_the_responsible_post(city, xinhui_user):
+    from safecity.duty.models import DutyPost, Shift
+
+    leader = make_user("leader-on-shift", Role.LEADER_ON_SHIFT, city["xinhui"].code)
+    officer = make_user("officer-on-shift", Role.HQ_DUTY_OFFICER, city["xinhui"].code)
+    off_duty = make_user("off-duty", Role.LEADER_ON_SHIFT, city["xinhui"].code)
+    post = DutyPost.objects.create(name="新会区应急值班室", kind="county", region=city["xinhui"])
+    incident = file_accident(xinhui_user, city["dazhe"], dead=1, occurred_at=T0)
+    due = incident.deadlines.get(rule="county_to_city").due_at
+    shift = Shift.objects.create(
+        post=post, starts_at=due - timedelta(hours=2), ends_at=due + timedelta(hours=22), leader=leader
+    )
+    shift.officers.set([officer])
+    with time_machine.travel(due + timedelta(minutes=5), tick=False):
+        assert sweep_deadlines()["overdue"] == 1
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
+        "leader-on-shift",
+        "officer-on-shift",
+    }
+    assert not Notification.objects.filter(recipient=off_duty).exists()
