@@ -218,7 +218,17 @@ class IncidentViews(ObjectViews):
         reports = list(obj.reports.select_related("reported_by").order_by("-sequence"))
         deadlines = obj.deadlines.select_related("done_by").order_by("waived", "due_at")
         open_incident = obj.status == IncidentStatus.OPEN and not any(r.kind == ReportKind.FINAL for r in reports)
+        from django.contrib.contenttypes.models import ContentType
+
+        from safecity.core.models import Notification
+
+        alerts = (
+            Notification.objects.filter(target_type=ContentType.objects.get_for_model(Incident), target_id=obj.pk)
+            .select_related("recipient")
+            .order_by("-created_at")[:100]
+        )
         return {
+            "alerts": alerts,
             "reports": reports,
             "deadline_rows": deadline_rows(deadlines),
             "level_badge": level_badge(obj),

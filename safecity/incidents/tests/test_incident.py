@@ -127,3 +127,13 @@ def test_an_incident_opened_from_a_duty_log_entry_carries_its_details_and_link(x
     data = TestIncident().form_data(city, "xinhui") | {"duty_log_entry": entry.pk}
     assert xinhui_client.post("/incidents/incidents/add/", data).status_code == 302
     assert Incident.objects.get(duty_log_entry=entry).title == "新建事故"
+
+
+def test_the_incident_page_lists_every_alert_sent_and_whether_it_was_read(xinhui_client, xinhui_user, city):
+    from safecity.core.notifications import notify
+
+    incident = file_accident(xinhui_user, city["dazhe"], dead=1, occurred_at=timezone.now() - timedelta(hours=1))
+    (note,) = notify(recipients=[xinhui_user], title="报告超时 — 测试", target=incident)
+    page = xinhui_client.get(incident.get_absolute_url())
+    assert list(page.context["alerts"]) == [note]
+    assert "报告超时 — 测试" in page.content.decode()
