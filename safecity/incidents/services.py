@@ -14,7 +14,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safecity.core.exceptions import OutOfScope
 from safecity.core.models import NotificationLevel
 from safecity.core.notifications import notify
 from safecity.core.services import ensure_in_scope, object_save
@@ -300,14 +299,3 @@ def _alert(deadline: ReportDeadline, incident: Incident, stage: str, now: dateti
         dedupe_key=f"deadline-{deadline.pk}-{stage}",
     )
 
-
-__all__ = [
-    "OutOfScope",
-    "ReportContent",
-    "deadline_complete",
-    "incident_close",
-    "incident_follow_up",
-    "incident_report",
-    "sweep_deadlines",
-    "sync_deadlines",
-]
