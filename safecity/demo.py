@@ -32,6 +32,7 @@ from safecity.geo.models import Region
 from safecity.orgs.choices import OrganizationKind, Sector
 from safecity.orgs.models import Organization
 from safecity.orgs.validators import credit_code_check_char
+from safecity.resources.demo import load_resources
 
 DATA_FILE = Path(__file__).parent / "geo" / "data" / "jiangmen.csv"
 CITY_CODE = "440700000000"
@@ -291,4 +292,6 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> dict:
         added["organizations"] = load_organizations(rng, fake)
         added["accounts"] = load_accounts(password)
         added["duty"] = load_duty()
+        added["resources"] = load_resources()
+        added["hazards"] = __import__("safecity.hazards.demo", fromlist=["load_hazards"]).load_hazards()
     return added

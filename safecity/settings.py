@@ -72,7 +72,9 @@ INSTALLED_APPS = [
     "safecity.accounts",
     "safecity.duty",
     "safecity.incidents",
+    "safecity.hazards",
     "safecity.briefing",
+    "safecity.resources",
 ]
 
 MIDDLEWARE = [
@@ -146,9 +148,9 @@ FORMAT_MODULE_PATH = ["safecity.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing (before collectstatic)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing (before collectstatic)
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -192,6 +194,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IncidentLevelEnum": "safecity.incidents.choices.Level",
         "NotificationLevelEnum": "safecity.core.models.NotificationLevel",
+        "TargetCategoryEnum": "safecity.hazards.choices.TargetCategory",
+        "HazardLevelEnum": "safecity.hazards.choices.HazardLevel",
     },
 }
 
@@ -207,6 +211,8 @@ SAFECITY = {
     "IMPORT_MAX_BYTES": int(os.environ.get("SAFECITY_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))),
     # Rows kept in a list export before the user is told to narrow the filter.
     "EXPORT_MAX_ROWS": int(os.environ.get("SAFECITY_EXPORT_MAX_ROWS", "100000")),
+    # Files with more rows are checked and imported by the background workers, with a progress page.
+    "IMPORT_SYNC_ROWS": int(os.environ.get("SAFECITY_IMPORT_SYNC_ROWS", "2000")),
     # Where the site is reached from outside: links in e-mails and webhooks are made absolute with it.
     "BASE_URL": os.environ.get("SAFECITY_BASE_URL", "http://127.0.0.1:8000"),
     # Notifications by e-mail (Django's EMAIL_* settings below) to users with an address; off in the demo.

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from safecity.core import notification_views
+from safecity.core import import_job_views, notification_views
 from safecity.core.api import router
 from safecity.core.home import home
 from safecity.core.reveal import reveal
@@ -18,13 +18,17 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
+    path("imports/<int:pk>/", import_job_views.import_job_detail, name="import_job"),
+    path("imports/<int:pk>/confirm/", import_job_views.import_job_confirm, name="import_job_confirm"),
     path("reveal/<int:content_type_id>/<int:pk>/<str:field>/", reveal, name="reveal"),
     path("geo/", include("safecity.geo.urls")),
     path("orgs/", include("safecity.orgs.urls")),
     path("accounts/", include("safecity.accounts.urls")),
     path("duty/", include("safecity.duty.urls")),
     path("incidents/", include("safecity.incidents.urls")),
+    path("hazards/", include("safecity.hazards.urls")),
     path("briefing/", include("safecity.briefing.urls")),
+    path("resources/", include("safecity.resources.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -150,7 +150,14 @@ def column_labels(form_class: type[forms.BaseForm]) -> list[str]:
 
 
 def validate_rows(
-    form_class: type[forms.BaseForm], headers: list[str], rows: Iterable[list[str]], *, user, preview_rows: int = 20
+    form_class: type[forms.BaseForm],
+    headers: list[str],
+    rows: Iterable[list[str]],
+    *,
+    user,
+    preview_rows: int = 20,
+    progress=None,
+    progress_every: int = 500,
 ) -> ImportResult:
     """Validate every row with ``form_class``; nothing is written."""
     mapping = header_map(form_class)
@@ -173,6 +180,8 @@ def validate_rows(
     for index, row in enumerate(rows):
         row_number = index + 2
         result.total_rows += 1
+        if progress is not None and index and index % progress_every == 0:
+            progress(index)
         data = {name: value for name, value in zip(columns, row, strict=False) if name}
         if len(result.preview) < preview_rows:
             result.preview.append(row)
@@ -210,11 +219,9 @@ def check_existing(result: ImportResult, labels: dict[str, str], batch: int = 30
 
     One query per key set per ``batch`` rows, instead of per-row uniqueness queries.
     """
-    if not result.forms:
-        return
+    if not result.forms or not hasattr(result.forms[0], "instance"):
+        return  # nothing valid, or plain forms with no model behind them
     model = type(result.forms[0].instance)
-    if not hasattr(result.forms[0], "instance"):
-        return
     clashes: dict[int, str] = {}
     for key_fields in _unique_key_sets(model):
         keyed = []

@@ -211,3 +211,61 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification} → {self.channel} ({self.status})"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    CHECKING = "checking", _("checking the rows")
+    CHECKED = "checked", _("checked")
+    IMPORT_QUEUED = "import_queued", _("queued for import")
+    IMPORTING = "importing", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """A large import run by the background workers: checked row by row with progress, then — after
+    the user confirms a file without errors — saved all or nothing. Small files are imported in the
+    request; this carries the same rules to files of tens of thousands of rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    model = models.CharField(_("record type"), max_length=100)
+    file = models.CharField(_("stored file"), max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=15, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED, db_index=True
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    created_count = models.PositiveIntegerField(_("records imported"), default=0)
+    #: ``[[row, column, message], …]`` (at most 1,000), plus file-level messages in ``message``.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportJobStatus.DONE, ImportJobStatus.CHECKED):
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def running(self) -> bool:
+        return self.status in (
+            ImportJobStatus.QUEUED,
+            ImportJobStatus.CHECKING,
+            ImportJobStatus.IMPORT_QUEUED,
+            ImportJobStatus.IMPORTING,
+        )

@@ -22,3 +22,11 @@ def deliver_notifications(delivery_ids: list[int]) -> None:
 def deliver_due_notifications() -> None:
     """The outbox sweep (every minute): send every due pending or failed row."""
     delivery.deliver_due()
+
+
+@shared_task(ignore_result=True)
+def run_import(job_id: int, commit: bool) -> None:
+    """Check (or, after the user's confirmation, save) a large import; idempotent by claiming the job."""
+    from .import_jobs import run_import_job
+
+    run_import_job(job_id, commit=commit)

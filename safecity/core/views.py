@@ -458,6 +458,14 @@ class ObjectImportView(ObjectView):
         except importers.ImportFileError as exc:
             ctx["file_error"] = str(exc)
             return render(request, self.template_name, ctx, status=400)
+        if len(rows) > settings.SAFECITY["IMPORT_SYNC_ROWS"]:
+            # A large file: the background workers check and import it, with progress on the job page.
+            from .import_jobs import start_import_job
+
+            job = start_import_job(
+                actor=request.user, bundle=self.config, data=data, filename=upload.name, total_rows=len(rows)
+            )
+            return HttpResponseRedirect(reverse("import_job", kwargs={"pk": job.pk}))
         result = importers.validate_rows(self.config.import_form, headers, rows, user=request.user)
         ctx.update(result=result, filename=upload.name)
         if result.ok:

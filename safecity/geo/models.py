@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core.fields import latitude_field, longitude_field
 from safecity.core.models import BaseModel
 from safecity.core.querysets import RestrictedQuerySet
 
@@ -54,22 +54,8 @@ class Region(BaseModel):
         related_name="children",
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
 
     objects = RegionQuerySet.as_manager()

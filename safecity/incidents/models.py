@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from safecity.core.fields import latitude_field, longitude_field
 from safecity.core.models import BaseModel, ScopedModel
 
 from .choices import Category, DeadlineState, IncidentStatus, Level, ReportKind, Subtype
@@ -25,22 +25,8 @@ class Incident(ScopedModel):
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, db_index=True)
     subtype = models.CharField(_("subtype"), max_length=30, choices=Subtype.choices, default=Subtype.OTHER)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     occurred_at = models.DateTimeField(_("time of occurrence"), db_index=True)
     learned_at = models.DateTimeField(_("time learned"))
     unit = models.ForeignKey(

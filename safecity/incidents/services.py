@@ -298,4 +298,3 @@ def _alert(deadline: ReportDeadline, incident: Incident, stage: str, now: dateti
         target=incident,
         dedupe_key=f"deadline-{deadline.pk}-{stage}",
     )
-

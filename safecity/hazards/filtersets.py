@@ -1,0 +1,56 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from safecity.core.filtersets import BaseFilterSet, RegionFilter
+from safecity.geo.choices import RegionLevel
+from safecity.geo.models import Region
+
+from .choices import HazardLevel, HazardStatus, RiskGrade, TargetCategory
+from .models import Campaign, Hazard, InspectionTarget, InspectionTeam
+
+
+class InspectionTargetFilterSet(BaseFilterSet):
+    search_fields = ("name", "address", "responsible_person")
+
+    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.VILLAGE))
+    category = django_filters.ChoiceFilter(choices=TargetCategory.choices, label=_("category"))
+    risk_grade = django_filters.ChoiceFilter(choices=RiskGrade.choices, label=_("risk grade"))
+
+    class Meta:
+        model = InspectionTarget
+        fields = ["q", "region", "category", "risk_grade", "archived"]
+
+
+class HazardFilterSet(BaseFilterSet):
+    search_fields = ("title", "description", "target__name")
+
+    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.VILLAGE))
+    level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("hazard level"))
+    status = django_filters.ChoiceFilter(choices=HazardStatus.choices, label=_("status"))
+    category = django_filters.ChoiceFilter(
+        field_name="target__category", choices=TargetCategory.choices, label=_("category")
+    )
+
+    class Meta:
+        model = Hazard
+        fields = ["q", "region", "level", "status", "category", "archived"]
+
+
+class InspectionTeamFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+
+    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.COUNTY))
+
+    class Meta:
+        model = InspectionTeam
+        fields = ["q", "region", "archived"]
+
+
+class CampaignFilterSet(BaseFilterSet):
+    search_fields = ("name", "notes")
+
+    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.TOWN))
+
+    class Meta:
+        model = Campaign
+        fields = ["q", "region", "archived"]

@@ -1,0 +1,89 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from safecity.core.tables import BaseTable, MaskedColumn
+
+from .models import Campaign, Hazard, Inspection, InspectionTarget, InspectionTeam
+
+
+class InspectionTargetTable(BaseTable):
+    name = tables.Column(linkify=True)
+    region = tables.Column(linkify=True, order_by=("region__code",))
+    responsible_phone = MaskedColumn()
+    last_inspected_at = tables.DateTimeColumn(format="Y-m-d")
+
+    class Meta(BaseTable.Meta):
+        model = InspectionTarget
+        fields = (
+            "name",
+            "category",
+            "risk_grade",
+            "region",
+            "address",
+            "responsible_unit",
+            "responsible_person",
+            "responsible_phone",
+            "last_inspected_at",
+            "status",
+        )
+
+
+class HazardTable(BaseTable):
+    title = tables.Column(linkify=True)
+    target = tables.Column(linkify=True)
+    region = tables.Column(linkify=True, order_by=("region__code",))
+    found_at = tables.DateTimeColumn(format="Y-m-d")
+    state = tables.Column(accessor="status", verbose_name=_("status"))
+    deadline = tables.DateColumn(format="Y-m-d")
+
+    class Meta(BaseTable.Meta):
+        model = Hazard
+        fields = (
+            "title",
+            "level",
+            "target",
+            "region",
+            "found_at",
+            "state",
+            "responsible_unit",
+            "responsible_person",
+            "deadline",
+            "supervision_level",
+            "status",
+        )
+        sequence = fields
+
+    def render_state(self, record):
+        css = "text-bg-danger" if record.is_overdue() else "text-bg-light border"
+        return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())
+
+    def value_state(self, record):
+        return record.get_status_display()
+
+
+class InspectionTeamTable(BaseTable):
+    name = tables.Column(linkify=True)
+    region = tables.Column(linkify=True, order_by=("region__code",), verbose_name=_("home county"))
+
+    class Meta(BaseTable.Meta):
+        model = InspectionTeam
+        fields = ("name", "region", "status")
+
+
+class CampaignTable(BaseTable):
+    name = tables.Column(linkify=True)
+    region = tables.Column(linkify=True, order_by=("region__code",), verbose_name=_("area"))
+
+    class Meta(BaseTable.Meta):
+        model = Campaign
+        fields = ("name", "region", "starts_on", "ends_on", "blind_spot_days", "status")
+
+
+class InspectionTable(BaseTable):
+    inspected_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    findings = tables.Column(accessor="hazard_count", verbose_name=_("hazards found"), orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Inspection
+        fields = ("inspected_at", "target", "campaign", "inspector", "findings")
