@@ -13,6 +13,7 @@ from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
 
+from . import dashboard
 from .scoping import get_scopes
 
 
@@ -39,6 +40,7 @@ def home(request):
     org_by_kind = orgs.values("kind").annotate(n=Count("id")).order_by("-n")
     users = User.objects.restrict(user, "view").filter(is_active=True).count()
     ctx = {
+        "area_stats": dashboard.stats_for(user),
         "stats": stats,
         "population": population,
         "scope_regions": list(top.order_by("code")[:10]),

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core import dashboard
 from safecity.core.navigation import MenuItem, register
 
 register(
@@ -13,3 +14,29 @@ register(
     MenuItem("hazards", _("Inspection teams"), "hazards:inspectionteam_list", "hazards.view_inspectionteam", weight=40)
 )
 register(MenuItem("hazards", _("Hazard statistics"), "hazards:statistics", "hazards.view_hazard", weight=50))
+
+
+def _stats(user):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from safecity.core.dashboard import Stat
+
+    from .choices import HazardStatus
+    from .models import Hazard
+
+    if not user.has_perm("hazards.view_hazard"):
+        return []
+    hazards = Hazard.objects.restrict(user, "view").filter(archived_at__isnull=True)
+    open_hazards = hazards.exclude(status=HazardStatus.CLOSED)
+    overdue = open_hazards.filter(
+        status__in=[HazardStatus.ASSIGNED, HazardStatus.RECTIFYING], deadline__lt=timezone.localdate()
+    ).count()
+    url = reverse("hazards:hazard_list")
+    return [
+        Stat(_("Hazards not closed"), open_hazards.count(), url),
+        Stat(_("Rectifications overdue"), overdue, url, alert=overdue > 0),
+    ]
+
+
+dashboard.register("hazards", _stats)

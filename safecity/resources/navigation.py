@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from safecity.core import dashboard
 from safecity.core.navigation import MenuItem, register
 
 register(
@@ -21,3 +22,20 @@ register(
         weight=60,
     ),
 )
+
+
+def _stats(user):
+    from django.urls import reverse
+
+    from safecity.core.dashboard import Stat
+
+    from . import services
+    from .models import ReserveStandard
+
+    if not user.has_perm("resources.view_reservestandard"):
+        return []
+    short = len(services.shortfalls(ReserveStandard.objects.restrict(user, "view").active()))
+    return [Stat(_("Reserve shortfalls"), short, reverse("resources:shortfalls"), alert=short > 0)]
+
+
+dashboard.register("resources", _stats)
