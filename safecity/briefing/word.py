@@ -129,7 +129,7 @@ def briefing_docx(briefing: Briefing) -> bytes:
     _table(
         document,
         [_("Incident"), _("Requirement"), _("Due")],
-        [[d.incident.title, d.label, _fmt(d.due_at)] for d in briefing.overdue_deadlines]
+        [[d.incident.title, d.display_label, _fmt(d.due_at)] for d in briefing.overdue_deadlines]
         + [
             [_("Handover not acknowledged"), f"{h.outgoing} → {h.incoming}", _fmt(h.handed_over_at)]
             for h in briefing.open_handovers

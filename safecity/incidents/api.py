@@ -73,6 +73,7 @@ class FollowUpSerializer(ReportContentSerializer):
 
 class DeadlineSerializer(serializers.ModelSerializer):
     state = serializers.SerializerMethodField()
+    label = serializers.CharField(source="display_label", read_only=True)
 
     class Meta:
         model = ReportDeadline

@@ -161,6 +161,14 @@ class ReportDeadline(models.Model):
     def __str__(self) -> str:
         return f"{self.incident} · {self.label}"
 
+    @property
+    def display_label(self) -> str:
+        """The requirement in the reader's language (from the rule table); the stored text if the rule is gone."""
+        from .rules import active_ruleset
+
+        rule = next((r for r in active_ruleset().deadlines if r.key == self.rule), None)
+        return str(rule.label) if rule is not None else self.label
+
     def state(self, now=None, due_soon=None) -> DeadlineState:
         from .rules import active_ruleset
 

@@ -137,3 +137,11 @@ def test_the_incident_page_lists_every_alert_sent_and_whether_it_was_read(xinhui
     page = xinhui_client.get(incident.get_absolute_url())
     assert list(page.context["alerts"]) == [note]
     assert "报告超时 — 测试" in page.content.decode()
+
+
+def test_deadline_labels_follow_the_readers_language(xinhui_client, xinhui_user, city):
+    incident = file_accident(xinhui_user, city["dazhe"], dead=1, occurred_at=timezone.now() - timedelta(hours=1))
+    assert "县级→市级" in xinhui_client.get(incident.get_absolute_url()).content.decode()
+    xinhui_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = xinhui_client.get(incident.get_absolute_url()).content.decode()
+    assert "county → city: within 2 hours" in page and "县级→市级" not in page
