@@ -17,9 +17,15 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from .querysets import RestrictedQuerySet
+from .rest import validation_detail
 from .services import object_archive, object_save
 
 router = DefaultRouter()
+
+
+def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    """A service's Django ``ValidationError`` as DRF's, so the API answers 400 with field messages."""
+    return serializers.ValidationError(validation_detail(exc))
 
 
 class ScopedRelatedFieldsMixin:
@@ -70,8 +76,7 @@ class BaseModelSerializer(ScopedRelatedFieldsMixin, serializers.ModelSerializer)
         try:
             return object_save(actor=self._actor(), instance=instance, after_save=save_m2m)
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise serializers.ValidationError(detail) from exc
+            raise drf_validation_error(exc) from exc
 
     def create(self, validated_data):
         return self._save(self.Meta.model(), validated_data)

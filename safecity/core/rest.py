@@ -32,13 +32,17 @@ class ScopedModelPermissions(permissions.DjangoModelPermissions):
     }
 
 
+def validation_detail(exc: DjangoValidationError) -> dict:
+    """A Django ``ValidationError`` as the API's field-error body: ``{"field": ["message", …]}``."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus Django validation errors as 400 with field messages."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OutOfScope):
         return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoPermissionDenied):

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from safecity.accounts.models import User
-from safecity.core.api import BaseModelSerializer, BaseModelViewSet, router
+from safecity.core.api import BaseModelSerializer, BaseModelViewSet, drf_validation_error, router
 from safecity.core.masking import mask_phone
 from safecity.core.services import object_save
 from safecity.geo.models import Region
@@ -32,11 +32,6 @@ from .models import DutyLogEntry, DutyPost, Handover, Shift, ShiftSwap
 from .roster import person_label
 from .selectors import coverage, duty_day_of, month_period, on_duty
 from .views import parse_month
-
-
-def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return serializers.ValidationError(detail)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -257,7 +252,7 @@ class ShiftSerializer(BaseModelSerializer):
         try:
             return object_save(actor=self._actor(), instance=instance, after_save=after)
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise drf_validation_error(exc) from exc
 
 
 class ShiftViewSet(BaseModelViewSet):
@@ -318,7 +313,7 @@ class ShiftSwapSerializer(BaseModelSerializer):
                 reason=validated_data.get("reason", ""),
             )
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise drf_validation_error(exc) from exc
 
     def update(self, instance, validated_data):
         if instance.status != SwapStatus.REQUESTED:
@@ -349,7 +344,7 @@ class ShiftSwapViewSet(BaseModelViewSet):
         try:
             swap = service(actor=request.user, swap=swap, note=decision.validated_data.get("note", ""))
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise drf_validation_error(exc) from exc
         return Response(ShiftSwapSerializer(swap, context=self.get_serializer_context()).data)
 
     @extend_schema(request=DecisionSerializer, responses=ShiftSwapSerializer)
@@ -443,7 +438,7 @@ class HandoverSerializer(BaseModelSerializer):
         try:
             return services.handover_create(actor=self._actor(), **validated_data)
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise drf_validation_error(exc) from exc
 
     def update(self, instance, validated_data):
         if instance.acknowledged_at is not None:
@@ -468,7 +463,7 @@ class HandoverViewSet(BaseModelViewSet):
         try:
             handover = services.handover_acknowledge(actor=request.user, handover=handover)
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise drf_validation_error(exc) from exc
         return Response(HandoverSerializer(handover, context=self.get_serializer_context()).data)
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from safecity.core.api import BaseModelSerializer, BaseModelViewSet, router
+from safecity.core.api import BaseModelSerializer, BaseModelViewSet, drf_validation_error, router
 from safecity.core.masking import mask_phone
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
@@ -14,11 +14,6 @@ from . import services
 from .choices import TargetCategory
 from .filtersets import CampaignFilterSet, HazardFilterSet, InspectionTargetFilterSet, InspectionTeamFilterSet
 from .models import Campaign, Hazard, InspectionTarget, InspectionTeam
-
-
-def _refusal(exc: DjangoValidationError) -> serializers.ValidationError:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return serializers.ValidationError(detail)
 
 
 class InspectionTargetSerializer(BaseModelSerializer):
@@ -176,7 +171,7 @@ class HazardViewSet(BaseModelViewSet):
         try:
             run(actor=request.user, hazard=hazard, **data)
         except DjangoValidationError as exc:
-            raise _refusal(exc) from exc
+            raise drf_validation_error(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=hazard.pk)).data)
 
     @extend_schema(request=AssignSerializer, responses=HazardSerializer)
@@ -306,7 +301,7 @@ class CampaignViewSet(BaseModelViewSet):
         try:
             result = services.campaign_plan(actor=request.user, campaign=campaign)
         except DjangoValidationError as exc:
-            raise _refusal(exc) from exc
+            raise drf_validation_error(exc) from exc
         return Response(
             {
                 "assignments": [{"target": t, "team": team} for t, team in result.assignments.items()],

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from safecity.core.api import BaseModelSerializer, BaseModelViewSet, router
+from safecity.core.api import BaseModelSerializer, BaseModelViewSet, drf_validation_error, router
 from safecity.geo.models import Region
 
 from .filtersets import IncidentFilterSet
@@ -141,8 +141,7 @@ class IncidentSerializer(BaseModelSerializer):
         try:
             return incident_report(actor=self._actor(), incident=incident, content=content)
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise serializers.ValidationError(detail) from exc
+            raise drf_validation_error(exc) from exc
 
     def update(self, instance, validated_data):
         validated_data.pop("initial_report", None)
@@ -176,8 +175,7 @@ class IncidentViewSet(BaseModelViewSet):
         try:
             incident_follow_up(actor=request.user, incident=incident, content=ReportContent(**data), final=final)
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise serializers.ValidationError(detail) from exc
+            raise drf_validation_error(exc) from exc
         incident = self.get_queryset().get(pk=incident.pk)
         return Response(self.get_serializer(incident).data, status=status.HTTP_201_CREATED)
 
@@ -199,8 +197,7 @@ class IncidentViewSet(BaseModelViewSet):
                 note=serializer.validated_data.get("note", ""),
             )
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise serializers.ValidationError(detail) from exc
+            raise drf_validation_error(exc) from exc
         return Response(DeadlineSerializer(deadline).data)
 
 

@@ -15,15 +15,16 @@ def _stats(user):
 
     from safecity.core.dashboard import Stat
 
-    from .choices import IncidentStatus, Level
+    from .choices import IncidentStatus
     from .models import Incident, ReportDeadline
+    from .rules import active_ruleset
 
     if not user.has_perm("incidents.view_incident"):
         return []
     from django.utils import timezone
 
     open_incidents = Incident.objects.restrict(user, "view").active().filter(status=IncidentStatus.OPEN)
-    serious = open_incidents.filter(level__lte=Level.II).count()
+    serious = open_incidents.filter(level__in=active_ruleset().alert_at_once).count()
     overdue = ReportDeadline.objects.filter(
         incident__in=open_incidents, done_at__isnull=True, waived=False, window=False, due_at__lt=timezone.now()
     ).count()

@@ -99,6 +99,8 @@ class RuleSet:
     #: Warn "due soon" this long before a deadline; escalate one level up this long after it.
     due_soon: timedelta = timedelta(minutes=30)
     escalate_after: timedelta = timedelta(minutes=30)
+    #: A new event at these levels alerts the people on duty and the level above at once.
+    alert_at_once: frozenset = SERIOUS
     notes: tuple[str, ...] = field(default=())
 
     def deadline(self, key: str) -> DeadlineRule:

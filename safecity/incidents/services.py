@@ -110,7 +110,7 @@ def sync_deadlines(
 
 
 def _notify_serious(incident: Incident) -> None:
-    if incident.level is None or incident.level > Level.II:
+    if incident.level not in active_ruleset().alert_at_once:
         return
     people = {*responsible_for(incident.region).people, *one_level_up(incident.region).people}
     level = Level(incident.level)
