@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "bootstrap",
+    "leaflet",
     "simple_history",
     "safecity.core",
     "safecity.geo",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "safecity.hazards",
     "safecity.briefing",
     "safecity.resources",
+    "safecity.epidemic",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +226,8 @@ SAFECITY = {
     "DELIVERY_MAX_ATTEMPTS": int(os.environ.get("SAFECITY_DELIVERY_MAX_ATTEMPTS", "8")),
     "DELIVERY_RETRY_SECONDS": float(os.environ.get("SAFECITY_DELIVERY_RETRY_SECONDS", "60")),
     "DELIVERY_RETRY_MAX_SECONDS": float(os.environ.get("SAFECITY_DELIVERY_RETRY_MAX_SECONDS", "3600")),
+    # Map background tiles, e.g. "http://tiles.intranet/{z}/{x}/{y}.png"; empty: no tiles (shapes and points only).
+    "MAP_TILE_URL": os.environ.get("SAFECITY_MAP_TILE_URL", ""),
 }
 
 # E-mail (used when SAFECITY_EMAIL_NOTIFICATIONS=1): printed to the console unless EMAIL_BACKEND says otherwise.
