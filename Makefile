@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core; each gets its own test database.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-browser lint check messages clean install install-test
 
@@ -33,7 +35,7 @@ run: install
 
 ## Run the test suite (on SQLite, or on the database named by DATABASE_URL).
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## Browser tests: Playwright drives Debian's chromium (apt-get install chromium fonts-noto-cjk).
 test-browser: install-test

@@ -294,4 +294,12 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> dict:
         added["duty"] = load_duty()
         added["resources"] = load_resources()
         added["hazards"] = __import__("safecity.hazards.demo", fromlist=["load_hazards"]).load_hazards()
+        added["tasks"] = __import__("safecity.tasks.demo", fromlist=["load_tasks"]).load_tasks()
+        added["plans"] = __import__("safecity.plans.demo", fromlist=["load_plans"]).load_plans()
+        added["volunteers"] = __import__("safecity.volunteers.demo", fromlist=["load_volunteers"]).load_volunteers()
+        added["training"] = __import__("safecity.training.demo", fromlist=["load_training"]).load_training()
+        added["quarantine"] = __import__("safecity.quarantine.demo", fromlist=["load_quarantine"]).load_quarantine()
+        added["epidemic"] = __import__("safecity.epidemic.demo", fromlist=["load_epidemic"]).load_epidemic()
+        # After the epidemic demo (its contacts get management plans); tolerates its absence.
+        added["followup"] = __import__("safecity.followup.demo", fromlist=["load_followup"]).load_followup()
     return added

@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "bootstrap",
-    "leaflet",
     "simple_history",
     "safecity.core",
     "safecity.geo",
@@ -76,7 +75,14 @@ INSTALLED_APPS = [
     "safecity.hazards",
     "safecity.briefing",
     "safecity.resources",
+    "safecity.tasks",
+    "safecity.plans",
     "safecity.epidemic",
+    "safecity.volunteers",
+    "safecity.training",
+    "safecity.quarantine",
+    "safecity.surveillance",
+    "safecity.followup",
 ]
 
 MIDDLEWARE = [
@@ -151,7 +157,8 @@ FORMAT_MODULE_PATH = ["safecity.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing (before collectstatic)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet for the map component, from the xstatic-leaflet package (no CDN, nothing third-party committed).
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", __import__("xstatic.pkg.leaflet").pkg.leaflet.BASE_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -195,9 +202,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "IncidentLevelEnum": "safecity.incidents.choices.Level",
+        "IncidentCategoryEnum": "safecity.incidents.choices.Category",
         "NotificationLevelEnum": "safecity.core.models.NotificationLevel",
         "TargetCategoryEnum": "safecity.hazards.choices.TargetCategory",
         "HazardLevelEnum": "safecity.hazards.choices.HazardLevel",
+        "HazardStatusEnum": "safecity.hazards.choices.HazardStatus",
+        "InspectionItemResultEnum": "safecity.hazards.choices.ItemResult",
+        "HazardPhotoStageEnum": "safecity.hazards.models.HazardPhoto.Stage",
+        "QuarantineFacilityStatusEnum": "safecity.quarantine.choices.FacilityStatus",
+        "QuarantineStayOutcomeEnum": "safecity.quarantine.choices.StayOutcome",
     },
 }
 

@@ -8,15 +8,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from .import_jobs import bundle_for, confirm_import_job
+from .import_jobs import confirm_import_job, importer_for
 from .models import ImportJob
 
 
 def _list_url(job: ImportJob) -> str:
     try:
-        bundle = bundle_for(job.model)
-        opts = bundle.model._meta
-        return reverse(f"{opts.app_label}:{opts.model_name}_list")
+        return reverse(importer_for(job.model).url_name)
     except (LookupError, NoReverseMatch):
         return "/"
 

@@ -226,7 +226,9 @@ class ObjectDetailView(ObjectView):
             field = opts.get_field(name)
             value = getattr(obj, name)
             url = ""
-            if getattr(field, "choices", None):
+            if field.many_to_many:
+                value = "、".join(str(item) for item in value.all())
+            elif getattr(field, "choices", None):
                 value = getattr(obj, f"get_{name}_display")()
             elif isinstance(field, models.ForeignKey) and value is not None and hasattr(value, "get_absolute_url"):
                 url = value.get_absolute_url()

@@ -34,7 +34,7 @@ from .selectors import coverage, duty_day_of, month_period, on_duty
 from .views import parse_month
 
 
-class PersonSerializer(serializers.Serializer):
+class DutyPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -105,8 +105,8 @@ class OnDutySerializer(serializers.Serializer):
     shift = serializers.IntegerField(allow_null=True)
     starts_at = serializers.DateTimeField(allow_null=True)
     ends_at = serializers.DateTimeField(allow_null=True)
-    leader = PersonSerializer(allow_null=True)
-    officers = PersonSerializer(many=True)
+    leader = DutyPersonSerializer(allow_null=True)
+    officers = DutyPersonSerializer(many=True)
     phone = serializers.CharField()
 
 

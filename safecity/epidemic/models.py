@@ -134,6 +134,13 @@ class Cluster(ScopedModel):
     """
 
     code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        db_default="",  # chains are also written set-based (COPY) by the outbreak generator
+        help_text=_("What investigators call the chain, e.g. a market cluster."),
+    )
     disease = models.ForeignKey(
         Disease, verbose_name=_("disease"), on_delete=models.PROTECT, null=True, blank=True, related_name="clusters"
     )
@@ -144,6 +151,7 @@ class Cluster(ScopedModel):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed"
     )
+    notes = models.TextField(_("notes"), blank=True, db_default="")
 
     class Meta:
         verbose_name = _("transmission chain")
@@ -151,7 +159,15 @@ class Cluster(ScopedModel):
         ordering = ["-latest_onset", "-pk"]
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.code} {self.name}" if self.name else self.code
+
+    @classmethod
+    def scope_q(cls, scopes) -> Q:
+        """A chain is seen from its own region and from every area one of its persons lives in (a chain
+        crossing counties appears in each; the graph shows other counties' persons without names)."""
+        own = super().scope_q(scopes)
+        persons = Person.objects.filter(Person.scope_q(scopes)).values("cluster_id")
+        return own | Q(pk__in=persons)
 
 
 class Person(ScopedModel):

@@ -42,7 +42,7 @@ class InspectionTeamAdmin(ScopedModelAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(ScopedModelAdmin):
     list_display = ("name", "region", "starts_on", "ends_on")
-    raw_id_fields = ("region",)
+    raw_id_fields = ("region", "regions")
 
 
 @admin.register(Inspection)

@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from safecity.core.api import BaseModelSerializer, BaseModelViewSet, drf_validation_error, router
@@ -11,9 +13,15 @@ from safecity.geo.models import Region
 from safecity.orgs.models import Organization
 
 from . import services
-from .choices import TargetCategory
-from .filtersets import CampaignFilterSet, HazardFilterSet, InspectionTargetFilterSet, InspectionTeamFilterSet
-from .models import Campaign, Hazard, InspectionTarget, InspectionTeam
+from .choices import ItemResult, TargetCategory
+from .filtersets import (
+    CampaignFilterSet,
+    HazardFilterSet,
+    InspectionFilterSet,
+    InspectionTargetFilterSet,
+    InspectionTeamFilterSet,
+)
+from .models import Campaign, Hazard, HazardPhoto, Inspection, InspectionTarget, InspectionTeam, common_region
 
 
 class InspectionTargetSerializer(BaseModelSerializer):
@@ -58,14 +66,33 @@ class InspectionTargetViewSet(BaseModelViewSet):
     ordering_fields = ["name", "region__code", "risk_grade", "last_inspected_at"]
 
 
+class HazardPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The photo (served only to those who may see the hazard).")
+    thumbnail_url = serializers.SerializerMethodField(help_text="Its 320 px thumbnail.")
+
+    class Meta:
+        model = HazardPhoto
+        fields = ["id", "stage", "url", "thumbnail_url", "uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return reverse("hazards:photo", args=[obj.pk])
+
+    def get_thumbnail_url(self, obj) -> str:
+        return reverse("hazards:photo_thumbnail", args=[obj.pk])
+
+
 class HazardSerializer(BaseModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The target's region code.")
+    inspection = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The inspection that found it, if any.")
+    photos = HazardPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Hazard
         fields = [
             "id",
             "target",
+            "inspection",
             "title",
             "description",
             "level",
@@ -93,6 +120,7 @@ class HazardSerializer(BaseModelSerializer):
             "plan_deadline",
             "plan_safety",
             "applied_at",
+            "photos",
             "display",
             "created_at",
             "updated_at",
@@ -120,20 +148,27 @@ class HazardSerializer(BaseModelSerializer):
         ]
 
 
-class AssignSerializer(serializers.Serializer):
+class HazardAssignSerializer(serializers.Serializer):
     responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False)
     responsible_person = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), required=False)
     deadline = serializers.DateField()
     measures = serializers.CharField()
 
 
-class RectifySerializer(serializers.Serializer):
+class HazardRectifySerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ReinspectSerializer(serializers.Serializer):
+class HazardReinspectSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HazardPhotoUploadSerializer(serializers.Serializer):
+    photos = serializers.ListField(
+        child=serializers.FileField(), allow_empty=False, help_text="JPEG, PNG or WebP; at most 10 MB each."
+    )
+    stage = serializers.ChoiceField(choices=HazardPhoto.Stage.choices, default=HazardPhoto.Stage.FOUND)
 
 
 class HazardViewSet(BaseModelViewSet):
@@ -148,8 +183,10 @@ class HazardViewSet(BaseModelViewSet):
     filterset_class = HazardFilterSet
     select_related = ("region", "target")
     ordering_fields = ["found_at", "deadline", "level"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
     action_map = {
         **BaseModelViewSet.action_map,
+        "photos": "change",
         "assign": "change",
         "start": "change",
         "rectify": "change",
@@ -158,8 +195,34 @@ class HazardViewSet(BaseModelViewSet):
         "close": "change",
     }
 
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("photos")
+
     def perform_create(self, serializer):
         serializer.save(found_by=self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": HazardPhotoUploadSerializer},
+        responses={201: HazardPhotoSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"])
+    def photos(self, request, pk=None):
+        """Upload photos of the hazard (multipart, field ``photos``, repeatable): as found, or as rectification
+        evidence. Each is checked to really be a JPEG/PNG/WebP image of at most 10 MB; one refused file refuses
+        them all (400 naming it) and nothing is stored."""
+        hazard = self.get_object()
+        payload = HazardPhotoUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            stored = services.hazard_add_photos(
+                actor=request.user,
+                hazard=hazard,
+                photos=payload.validated_data["photos"],
+                stage=payload.validated_data["stage"],
+            )
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+        return Response(HazardPhotoSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
 
     def _step(self, request, run, serializer_class=None):
         hazard = self.get_object()
@@ -174,11 +237,11 @@ class HazardViewSet(BaseModelViewSet):
             raise drf_validation_error(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=hazard.pk)).data)
 
-    @extend_schema(request=AssignSerializer, responses=HazardSerializer)
+    @extend_schema(request=HazardAssignSerializer, responses=HazardSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """Assign the rectification: responsible unit or person, deadline, measures."""
-        return self._step(request, services.hazard_assign, AssignSerializer)
+        return self._step(request, services.hazard_assign, HazardAssignSerializer)
 
     @extend_schema(request=None, responses=HazardSerializer)
     @action(detail=True, methods=["post"])
@@ -186,11 +249,11 @@ class HazardViewSet(BaseModelViewSet):
         """The responsible side starts rectifying."""
         return self._step(request, services.hazard_start)
 
-    @extend_schema(request=RectifySerializer, responses=HazardSerializer)
+    @extend_schema(request=HazardRectifySerializer, responses=HazardSerializer)
     @action(detail=True, methods=["post"])
     def rectify(self, request, pk=None):
         """Report the rectification done, with its evidence."""
-        return self._step(request, services.hazard_rectify, RectifySerializer)
+        return self._step(request, services.hazard_rectify, HazardRectifySerializer)
 
     @extend_schema(request=None, responses=HazardSerializer)
     @action(detail=True, methods=["post"], url_path="apply-to-resume")
@@ -198,11 +261,11 @@ class HazardViewSet(BaseModelViewSet):
         """Major hazard: the written application to resume (review due within 10 days)."""
         return self._step(request, services.hazard_apply_to_resume)
 
-    @extend_schema(request=ReinspectSerializer, responses=HazardSerializer)
+    @extend_schema(request=HazardReinspectSerializer, responses=HazardSerializer)
     @action(detail=True, methods=["post"])
     def reinspect(self, request, pk=None):
         """Re-inspect: passed → ready to close; failed → re-opened."""
-        return self._step(request, services.hazard_reinspect, ReinspectSerializer)
+        return self._step(request, services.hazard_reinspect, HazardReinspectSerializer)
 
     @extend_schema(request=None, responses=HazardSerializer)
     @action(detail=True, methods=["post"])
@@ -255,8 +318,17 @@ class InspectionTeamViewSet(BaseModelViewSet):
 
 
 class CampaignSerializer(BaseModelSerializer):
+    regions = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Region.objects.all(),
+        allow_empty=False,
+        help_text="The area: region codes (each with everything below it).",
+    )
     region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), help_text="Area's region code."
+        slug_field="code",
+        read_only=True,
+        help_text="Organising region: the lowest region holding the whole area (derived).",
     )
     categories = serializers.ListField(child=serializers.ChoiceField(choices=TargetCategory.choices), required=False)
 
@@ -265,6 +337,7 @@ class CampaignSerializer(BaseModelSerializer):
         fields = [
             "id",
             "name",
+            "regions",
             "region",
             "starts_on",
             "ends_on",
@@ -279,6 +352,12 @@ class CampaignSerializer(BaseModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at", "archived_at"]
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("regions"):
+            attrs["region"] = common_region(attrs["regions"])
+        return attrs
+
 
 class CampaignViewSet(BaseModelViewSet):
     """Campaigns in the caller's scope. ``plan`` runs the cross-inspection planner."""
@@ -291,7 +370,7 @@ class CampaignViewSet(BaseModelViewSet):
     action_map = {**BaseModelViewSet.action_map, "plan": "change"}
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("teams")
+        return super().get_queryset().prefetch_related("teams", "regions")
 
     @extend_schema(request=None, responses=PlanResultSerializer)
     @action(detail=True, methods=["post"])
@@ -312,3 +391,114 @@ class CampaignViewSet(BaseModelViewSet):
 
 router.register("inspection-teams", InspectionTeamViewSet, basename="inspectionteam")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+
+
+# ---- inspections ---------------------------------------------------------------------------------
+
+
+class InspectionAnswerSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text="Checklist item id (the target category's checklist).")
+    result = serializers.ChoiceField(choices=ItemResult.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class InspectionRecordedAnswerSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    text = serializers.CharField(help_text="The item's text when it was answered.")
+    clause = serializers.CharField(allow_blank=True)
+    hazard_when = serializers.CharField(allow_blank=True, required=False)
+    major = serializers.BooleanField(required=False)
+    result = serializers.ChoiceField(choices=ItemResult.choices)
+    note = serializers.CharField(allow_blank=True)
+
+
+class InspectionHazardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hazard
+        fields = ["id", "title", "level", "status"]
+        read_only_fields = fields
+
+
+class InspectionSerializer(BaseModelSerializer):
+    """An inspection with its recorded answers (a snapshot of the items as answered) and the hazards found."""
+
+    target = serializers.PrimaryKeyRelatedField(queryset=InspectionTarget.objects.all())
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The target's region code.")
+    answers = InspectionAnswerSerializer(many=True, write_only=True, help_text="One answer per item of the checklist.")
+    results = InspectionRecordedAnswerSerializer(many=True, read_only=True)
+    hazards = InspectionHazardSerializer(many=True, read_only=True)
+    submission_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A UUID the client generates once per form: sending the same inspection again creates nothing.",
+    )
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "target",
+            "region",
+            "campaign",
+            "inspector",
+            "inspected_at",
+            "latitude",
+            "longitude",
+            "notes",
+            "answers",
+            "results",
+            "hazards",
+            "submission_key",
+            "display",
+            "created_at",
+            "archived_at",
+        ]
+        read_only_fields = ["inspector", "created_at", "archived_at"]
+
+    def create(self, validated_data):
+        answers = validated_data.pop("answers")
+        key = validated_data.pop("submission_key", None)
+        inspection = Inspection(**validated_data)
+        try:
+            results = services.checklist_results(inspection.target, answers)
+            services.inspection_record(actor=self._actor(), inspection=inspection, results=results, submission_key=key)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+        return inspection
+
+
+class InspectionViewSet(BaseModelViewSet):
+    """Inspections in the caller's scope, with their answers and the hazards found.
+
+    POST records one (the same service as the phone form): every item of the target's checklist answered,
+    each *hazard* answer becoming a hazard; upload its photos with ``POST /api/hazards/{id}/photos/``. A
+    ``submission_key`` already recorded answers 200 with the inspection recorded then, and creates nothing.
+    Inspections are records: no update or delete.
+    """
+
+    model = Inspection
+    serializer_class = InspectionSerializer
+    filterset_class = InspectionFilterSet
+    select_related = ("region", "target")
+    ordering_fields = ["inspected_at"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("hazards")
+
+    @extend_schema(responses={201: InspectionSerializer, 200: InspectionSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            inspection = serializer.save()
+        except services.AlreadyRecorded as exc:
+            again = self.get_queryset().filter(pk=exc.inspection.pk).first()
+            if again is None:
+                raise
+            return Response(self.get_serializer(again).data, status=status.HTTP_200_OK)
+        fresh = self.get_queryset().get(pk=inspection.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+router.register("inspections", InspectionViewSet, basename="inspection")

@@ -26,6 +26,25 @@ SITES = [
 ]
 
 
+#: Approximate centres of Jiangmen's counties (latitude, longitude), to place the demo sites on the map.
+COUNTY_CENTRES = {
+    "440703": (22.60, 113.08),
+    "440704": (22.56, 113.13),
+    "440705": (22.46, 113.03),
+    "440781": (22.25, 112.79),
+    "440783": (22.38, 112.68),
+    "440784": (22.77, 112.96),
+    "440785": (22.18, 112.30),
+}
+
+
+def _near(centre, rng) -> dict:
+    if centre is None:
+        return {}
+    lat, lng = centre
+    return {"latitude": round(lat + rng.uniform(-0.08, 0.08), 6), "longitude": round(lng + rng.uniform(-0.08, 0.08), 6)}
+
+
 def load_hazards(seed: int = 4407) -> dict[str, int]:
     """Load the demo hazard data; returns counts of what was added."""
     added = {"checklists": load_default_checklists(), "targets": 0, "teams": 0}
@@ -47,6 +66,7 @@ def load_hazards(seed: int = 4407) -> dict[str, int]:
                         category=category,
                         region=town,
                         risk_grade=rng.choice(list(RiskGrade.values)),
+                        **_near(COUNTY_CENTRES.get(town.code[:6]), rng),
                         created_by=actor,
                         updated_by=actor,
                     )
@@ -70,5 +90,6 @@ def load_hazards(seed: int = 4407) -> dict[str, int]:
         updated_by=actor,
     )
     campaign.teams.set(teams)
+    campaign.regions.set([team.region for team in teams] or [city])
     services.campaign_plan(actor=actor, campaign=campaign)
     return added

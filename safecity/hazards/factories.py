@@ -35,8 +35,23 @@ class InspectionTeamFactory(factory.django.DjangoModelFactory):
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"三合一场所专项整治{n}")
     starts_on = datetime.date(2026, 3, 1)
     ends_on = datetime.date(2026, 5, 31)
     categories = factory.LazyFunction(lambda: [TargetCategory.THREE_IN_ONE])
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        """The area: the given regions (the organising region becomes their common region), else ``region``."""
+        if not create:
+            return
+        if extracted:
+            from .models import common_region
+
+            self.regions.set(extracted)
+            self.region = common_region(extracted)
+            self.save(update_fields=["region"])
+        else:
+            self.regions.set([self.region])

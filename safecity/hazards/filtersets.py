@@ -6,7 +6,7 @@ from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
 
 from .choices import HazardLevel, HazardStatus, RiskGrade, TargetCategory
-from .models import Campaign, Hazard, InspectionTarget, InspectionTeam
+from .models import Campaign, Hazard, Inspection, InspectionTarget, InspectionTeam
 
 
 class InspectionTargetFilterSet(BaseFilterSet):
@@ -49,8 +49,32 @@ class InspectionTeamFilterSet(BaseFilterSet):
 class CampaignFilterSet(BaseFilterSet):
     search_fields = ("name", "notes")
 
-    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.TOWN))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level__lte=RegionLevel.TOWN),
+        method="filter_area",
+        label=_("touching region"),
+    )
+
+    def filter_area(self, queryset, name, value):
+        """Campaigns whose area overlaps the region (inside it, or containing it)."""
+        from .models import area_overlap_q
+
+        return queryset.filter(area_overlap_q([value.prefix])) if value else queryset
 
     class Meta:
         model = Campaign
         fields = ["q", "region", "archived"]
+
+
+class InspectionFilterSet(BaseFilterSet):
+    search_fields = ("target__name", "notes")
+
+    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.VILLAGE))
+    target = django_filters.NumberFilter(field_name="target_id", label=_("inspection target"))
+    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("campaign"))
+    inspected_after = django_filters.DateTimeFilter(field_name="inspected_at", lookup_expr="gte", label=_("from"))
+    inspected_before = django_filters.DateTimeFilter(field_name="inspected_at", lookup_expr="lt", label=_("until"))
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "region", "target", "campaign", "inspected_after", "inspected_before", "archived"]

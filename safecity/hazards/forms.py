@@ -4,13 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 from safecity.core.forms import BaseForm, BaseModelForm, ImportChoiceField
 from safecity.core.validators import normalize_phone
+from safecity.geo.choices import RegionLevel
 from safecity.geo.codes import normalize_code
 from safecity.geo.fields import RegionChoiceField
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
 
 from .choices import TargetCategory
-from .models import Campaign, Hazard, Inspection, InspectionTarget, InspectionTeam
+from .models import (
+    Campaign,
+    Checklist,
+    ChecklistItem,
+    Hazard,
+    Inspection,
+    InspectionTarget,
+    InspectionTeam,
+    common_region,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -172,22 +182,37 @@ class CampaignForm(BaseModelForm):
     categories = forms.MultipleChoiceField(
         label=_("categories"), choices=TargetCategory.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    regions = forms.ModelMultipleChoiceField(
+        Region.objects.filter(level__lte=RegionLevel.TOWN),
+        label=_("area"),
+        help_text=_("One or more counties or towns; each with everything below it."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
     fieldsets = [
-        (_("Campaign"), ["name", "region", "starts_on", "ends_on", "categories"]),
+        (_("Campaign"), ["name", "regions", "starts_on", "ends_on", "categories"]),
         (_("Cross-inspection"), ["teams", "blind_spot_days"]),
         (_("Other"), ["notes"]),
     ]
 
     class Meta:
         model = Campaign
-        fields = ["name", "region", "starts_on", "ends_on", "categories", "teams", "blind_spot_days", "notes"]
-        field_classes = {"region": RegionChoiceField}
+        fields = ["name", "regions", "starts_on", "ends_on", "categories", "teams", "blind_spot_days", "notes"]
         widgets = {"starts_on": DATE, "ends_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
-        labels = {"region": _("area")}
+
+    def clean(self):
+        cleaned = super().clean()
+        regions = cleaned.get("regions")
+        if regions:
+            # The organising region: the lowest region holding the whole area (its scope may change the campaign).
+            self.instance.region = common_region(regions)
+        return cleaned
 
 
 class InspectionForm(BaseModelForm):
-    """The head of the inspection form; the checklist items are read from the POST by item."""
+    """The head of the inspection form; the checklist items are read from the POST by item. The hidden
+    submission key, generated when the form opens, makes a resubmission of the same form harmless."""
+
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Inspection
@@ -198,3 +223,25 @@ class InspectionForm(BaseModelForm):
             "longitude": forms.HiddenInput,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class ChecklistForm(BaseModelForm):
+    class Meta:
+        model = Checklist
+        fields = ["name", "standard"]
+
+
+class ChecklistItemForm(BaseModelForm):
+    class Meta:
+        model = ChecklistItem
+        fields = ["order", "text", "clause", "hazard_when", "major"]
+        widgets = {
+            "order": forms.NumberInput(attrs={"min": 0, "style": "width: 5rem"}),
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "hazard_when": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+ChecklistItemFormSet = forms.inlineformset_factory(
+    Checklist, ChecklistItem, form=ChecklistItemForm, extra=3, can_delete=True, min_num=1, validate_min=True
+)

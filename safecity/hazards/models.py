@@ -10,8 +10,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from safecity.core.models import ScopedModel
+from safecity.core.querysets import RestrictedQuerySet
 from safecity.core.validators import validate_phone
 
 from .choices import HazardLevel, HazardStatus, RiskGrade, SupervisionLevel, TargetCategory
@@ -218,11 +220,17 @@ class Hazard(ScopedModel):
 
 
 class Checklist(models.Model):
-    """The checklist of one target category: configuration for the whole city, kept by administrators."""
+    """The checklist of one target category: configuration for the whole city, edited by the city HQ.
+
+    Inspections keep a snapshot of the items they were answered against (text, clause, what counts as a
+    hazard), so editing a checklist never changes an inspection already done. Every edit is in the history.
+    """
 
     category = models.CharField(_("category"), max_length=30, choices=TargetCategory.choices, unique=True)
     name = models.CharField(_("name"), max_length=200)
     standard = models.CharField(_("standard"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("checklist")
@@ -244,6 +252,8 @@ class ChecklistItem(models.Model):
     clause = models.CharField(_("standard clause"), max_length=100, blank=True)
     hazard_when = models.CharField(_("counts as a hazard when"), max_length=300, blank=True)
     major = models.BooleanField(_("a finding is a major hazard"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("checklist item")
@@ -271,11 +281,68 @@ class InspectionTeam(ScopedModel):
         return self.name
 
 
+def area_overlap_q(prefixes) -> models.Q:
+    """Campaigns whose area overlaps any of the region ``prefixes``: an area region inside one of them,
+    or one of them inside an area region (a city-wide campaign touches every county)."""
+    cond = models.Q(pk__in=[])
+    for prefix in prefixes:
+        ancestors = [prefix[:n] for n in PREFIX_LENGTHS if n < len(prefix)]
+        cond |= models.Q(region__prefix__startswith=prefix) | models.Q(region__prefix__in=ancestors)
+    through = Campaign.regions.through.objects.filter(cond).values("campaign_id")
+    return models.Q(pk__in=through)
+
+
+#: Lengths of the significant code prefix from province down to grid (``geo.codes``).
+PREFIX_LENGTHS = (2, 4, 6, 9, 12, 15)
+
+
+def common_region(regions):
+    """The lowest region containing every one of ``regions`` (itself when there is one)."""
+    from safecity.geo.models import Region
+
+    prefixes = [r.prefix for r in regions]
+    if not prefixes:
+        return None
+    best = ""
+    for n in PREFIX_LENGTHS:
+        head = prefixes[0][:n]
+        if all(len(p) >= n and p[:n] == head for p in prefixes):
+            best = head
+        else:
+            break
+    return Region.objects.filter(prefix=best).first() if best else None
+
+
+class CampaignQuerySet(RestrictedQuerySet):
+    """Campaign reads: a campaign is *seen* by everyone whose scope overlaps its area (a county sees the
+    city's campaign touching it); it is *changed* only within the scope of its organising region."""
+
+    def restrict(self, user, action: str = "view"):
+        from safecity.core.querysets import permission_name
+        from safecity.core.scoping import get_scopes
+
+        if action != "view":
+            return super().restrict(user, action)
+        if user is None or not user.is_authenticated or not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        scopes = get_scopes(user)
+        if scopes.unrestricted:
+            return self
+        if not scopes.scopes:
+            return self.none()
+        return self.filter(area_overlap_q(scopes.prefixes) | Campaign.scope_q(scopes.scopes))
+
+
 class Campaign(ScopedModel):
-    """A campaign (专项整治 / 大排查): a period, the categories inspected, its area (the region and
-    below) and the teams that cross-inspect."""
+    """A campaign (专项整治 / 大排查): a period, the categories inspected, its area (one or more regions,
+    each with everything below it) and the teams that cross-inspect. Its ``region`` is the organising
+    level, derived as the lowest region containing the whole area: only users whose scope covers it may
+    change the campaign or plan it; users whose scope overlaps the area see it."""
 
     name = models.CharField(_("name"), max_length=200)
+    regions = models.ManyToManyField(
+        "geo.Region", verbose_name=_("area"), related_name="+", help_text=_("The campaign covers these regions.")
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     categories = models.JSONField(_("categories"), default=list, blank=True)
@@ -284,6 +351,8 @@ class Campaign(ScopedModel):
     )
     blind_spot_days = models.PositiveSmallIntegerField(_("blind spot after days without inspection"), default=90)
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign")
@@ -356,9 +425,12 @@ class Inspection(ScopedModel):
     inspected_at = models.DateTimeField(_("inspected at"), default=timezone.now)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    #: ``[{"item": id, "text": …, "clause": …, "result": "pass"|"hazard"|"na", "note": …}, …]``
+    #: ``[{"item": id, "text": …, "clause": …, "hazard_when": …, "major": bool, "result": "pass"|"hazard"|"na",
+    #: "note": …}, …]`` — a snapshot of the items as answered; checklist edits later do not change it.
     results = models.JSONField(_("results"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    #: Generated by the form when it opens: a resubmitted form (flaky network) is recognised, not saved twice.
+    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("inspection")

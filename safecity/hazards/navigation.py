@@ -14,6 +14,7 @@ register(
     MenuItem("hazards", _("Inspection teams"), "hazards:inspectionteam_list", "hazards.view_inspectionteam", weight=40)
 )
 register(MenuItem("hazards", _("Hazard statistics"), "hazards:statistics", "hazards.view_hazard", weight=50))
+register(MenuItem("hazards", _("Checklists"), "hazards:checklist_list", "hazards.view_checklist", weight=60))
 
 
 def _stats(user):

@@ -4,8 +4,10 @@ means nothing at all is stored."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import secrets
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -61,8 +63,36 @@ def check_photos(uploads) -> list[str]:
     return formats
 
 
+#: Names of the files written inside the innermost :func:`files_removed_on_failure` block.
+_written: ContextVar[list | None] = ContextVar("hazard_photo_files", default=None)
+
+
+@contextlib.contextmanager
+def files_removed_on_failure():
+    """Remove every photo file stored inside the block if the block fails — the database write that the
+    files belong to included. Wrap it *around* ``transaction.atomic()`` so a failing commit counts too::
+
+        with files_removed_on_failure(), transaction.atomic():
+            ...store_photo(...)
+    """
+    from django.core.files.storage import default_storage
+
+    written: list[str] = []
+    token = _written.set(written)
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            with contextlib.suppress(OSError):
+                default_storage.delete(name)
+        raise
+    finally:
+        _written.reset(token)
+
+
 def store_photo(*, actor, hazard, upload, stage: str):
-    """Store one checked photo and its thumbnail under random names."""
+    """Store one checked photo and its thumbnail under random names (removed again if the surrounding
+    :func:`files_removed_on_failure` block fails)."""
     from PIL import Image, ImageOps
 
     from .models import HazardPhoto
@@ -78,7 +108,12 @@ def store_photo(*, actor, hazard, upload, stage: str):
         buffer = io.BytesIO()
         thumb.save(buffer, "JPEG", quality=80)
     photo = HazardPhoto(hazard=hazard, stage=stage, uploaded_by=actor)
+    written = _written.get()
     photo.image.save(f"{stem}.{ext}", ContentFile(data), save=False)
+    if written is not None:
+        written.append(photo.image.name)
     photo.thumbnail.save(f"{stem}.jpg", ContentFile(buffer.getvalue()), save=False)
+    if written is not None:
+        written.append(photo.thumbnail.name)
     photo.save()
     return photo

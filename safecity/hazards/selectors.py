@@ -43,13 +43,15 @@ class Coverage:
         return round(100 * self.inspected / self.in_scope) if self.in_scope else 0
 
 
-def campaign_coverage(campaign, *, now: datetime | None = None) -> Coverage:
+def campaign_coverage(campaign, *, user=None, now: datetime | None = None) -> Coverage:
     """Targets inspected / targets in scope per county and category, and the blind spots: targets
-    never inspected in the campaign, or whose last inspection is older than ``blind_spot_days``."""
+    never inspected in the campaign, or whose last inspection is older than ``blind_spot_days``.
+    With ``user``, only the targets the user may view count (a county official sees their county's figures
+    of a city-wide campaign)."""
     from safecity.geo.models import Region
 
     now = now or timezone.now()
-    targets = list(campaign_targets(campaign))
+    targets = list(campaign_targets(campaign, user=user))
     inspected_ids = set(campaign.inspections.filter(archived_at__isnull=True).values_list("target_id", flat=True))
     names = dict(
         Region.objects.filter(code__in={county_code(t.region.code) for t in targets}).values_list("code", "name")

@@ -19,7 +19,7 @@ from safecity.core.notifications import notify
 from safecity.core.services import object_save
 
 from .choices import HazardLevel, HazardStatus
-from .models import Hazard
+from .models import Checklist, Hazard
 from .rules import ESCALATE_AFTER_DAYS_OVERDUE
 
 
@@ -78,7 +78,7 @@ def hazard_start(*, actor, hazard: Hazard) -> Hazard:
 
 def hazard_rectify(*, actor, hazard: Hazard, note: str, photos=()) -> Hazard:
     """Report the rectification done, with its evidence (a note, and photos if any)."""
-    from .photos import check_photos, store_photo
+    from .photos import check_photos, files_removed_on_failure, store_photo
 
     _require(hazard, HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
     if not note.strip():
@@ -88,11 +88,31 @@ def hazard_rectify(*, actor, hazard: Hazard, note: str, photos=()) -> Hazard:
     hazard.rectified_by = actor
     hazard.rectified_at = timezone.now()
     hazard.rectification_note = note
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         object_save(actor=actor, instance=hazard, change_reason="rectified")
         for upload in photos:
             store_photo(actor=actor, hazard=hazard, upload=upload, stage="rectified")
     return hazard
+
+
+def hazard_add_photos(*, actor, hazard: Hazard, photos, stage: str = "found") -> list:
+    """Add photos to a hazard: as found (while it is open) or as rectification evidence (once rectification
+    began). Every file is checked first; one refused file stores nothing, and a failed save removes the files."""
+    from safecity.core.services import ensure_in_scope
+
+    from .models import HazardPhoto
+    from .photos import check_photos, files_removed_on_failure, store_photo
+
+    if stage == HazardPhoto.Stage.FOUND and hazard.status == HazardStatus.CLOSED:
+        raise ValidationError(_("The hazard is closed: no more photos as found."), code="closed")
+    if stage == HazardPhoto.Stage.RECTIFIED and hazard.status in (HazardStatus.FOUND, HazardStatus.ASSIGNED):
+        raise ValidationError(
+            _("Rectification evidence can be added once rectification has begun."), code="not_rectifying"
+        )
+    check_photos(photos)
+    with files_removed_on_failure(), transaction.atomic():
+        ensure_in_scope(actor=actor, instance=hazard, action="change")
+        return [store_photo(actor=actor, hazard=hazard, upload=upload, stage=stage) for upload in photos]
 
 
 def hazard_apply_to_resume(*, actor, hazard: Hazard) -> Hazard:
@@ -234,11 +254,18 @@ def town_code(region_code: str) -> str:
     return region_code[:9] + "000" if len(region_code) >= 12 and region_code[6:9] != "000" else ""
 
 
-def campaign_targets(campaign):
-    """Targets in the campaign's scope: its region and below, its categories (all when none), not archived."""
+def campaign_targets(campaign, *, user=None):
+    """Targets in the campaign's area — the union of its regions' subtrees — of its categories (all when
+    none), not archived. With ``user``: only those the user may view (a county sees its own share)."""
+    from django.db.models import Q
+
     from .models import InspectionTarget
 
-    qs = InspectionTarget.objects.active().filter(region__prefix__startswith=campaign.region.prefix)
+    area = Q(pk__in=[])
+    for prefix in campaign.regions.values_list("prefix", flat=True):
+        area |= Q(region__prefix__startswith=prefix)
+    qs = InspectionTarget.objects.restrict(user, "view") if user is not None else InspectionTarget.objects.all()
+    qs = qs.filter(archived_at__isnull=True).filter(area)
     if campaign.categories:
         qs = qs.filter(category__in=campaign.categories)
     return qs.select_related("region")
@@ -278,18 +305,95 @@ def campaign_plan(*, actor, campaign):
 # ---- inspections -------------------------------------------------------------------------------
 
 
-def inspection_record(*, actor, inspection, results: list[dict], photos: dict | None = None) -> list[Hazard]:
+class AlreadyRecorded(Exception):
+    """The inspection with this submission key was recorded before (a resubmitted form): nothing new is saved."""
+
+    def __init__(self, inspection):
+        super().__init__(f"inspection {inspection.pk} already recorded")
+        self.inspection = inspection
+
+
+def checklist_results(target, answers: list[dict]) -> list[dict]:
+    """Check answers (``{"item": id, "result": "pass"|"hazard"|"na", "note": …}``) against the target's
+    checklist — every item answered once, nothing from another checklist — and return the rows to record,
+    each with a snapshot of the item (text, clause, what counts as a hazard, major) as it reads now."""
+    from .choices import ItemResult
+    from .models import ChecklistItem
+
+    items = {item.pk: item for item in ChecklistItem.objects.filter(checklist__category=target.category)}
+    rows, seen, errors = [], set(), []
+    for answer in answers:
+        item = items.get(answer.get("item"))
+        if item is None:
+            errors.append(_("Item %(item)s is not on this target's checklist.") % {"item": answer.get("item")})
+            continue
+        if item.pk in seen:
+            errors.append(_("Item %(item)s is answered twice.") % {"item": item.pk})
+            continue
+        if answer.get("result") not in ItemResult.values:
+            errors.append(_("Item %(item)s: give pass, hazard or not applicable.") % {"item": item.pk})
+            continue
+        seen.add(item.pk)
+        rows.append(
+            {
+                "item": item.pk,
+                "text": item.text,
+                "clause": item.clause,
+                "hazard_when": item.hazard_when,
+                "major": item.major,
+                "result": answer["result"],
+                "note": (answer.get("note") or "").strip()[:500],
+            }
+        )
+    missing = [pk for pk in items if pk not in seen]
+    if missing:
+        errors.append(_("Give a result for every item (%(count)d left).") % {"count": len(missing)})
+    if errors:
+        raise ValidationError({"results": errors})
+    return sorted(rows, key=lambda row: (items[row["item"]].order, row["item"]))
+
+
+def inspection_record(
+    *, actor, inspection, results: list[dict], photos: dict | None = None, submission_key=None
+) -> list[Hazard]:
     """Save an inspection with its checklist results; every item marked *hazard* becomes a hazard
     (major when the checklist item says so) with the photos taken for that item (``photos``: item id →
     uploads). The target's *last inspected* moves on. Returns the hazards. Every photo is checked
-    before anything is stored."""
-    from .choices import ItemResult
-    from .models import ChecklistItem
-    from .photos import check_photos, store_photo
+    before anything is stored, and the stored files are removed again if the save fails.
+
+    ``results`` rows carry a snapshot of their item (see :func:`checklist_results`), so later checklist
+    edits never change what this inspection recorded. ``submission_key`` (a UUID the form generates when
+    it opens) makes a resubmission harmless: a key already recorded raises :class:`AlreadyRecorded` with
+    that inspection, and nothing is written twice.
+    """
+    from django.db import IntegrityError
+
+    from .models import Inspection
+    from .photos import check_photos
 
     photos = photos or {}
+    if submission_key is not None:
+        existing = Inspection.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            raise AlreadyRecorded(existing)
+        inspection.submission_key = submission_key
     check_photos([upload for uploads in photos.values() for upload in uploads])
-    with transaction.atomic():
+    try:
+        return _inspection_save(actor=actor, inspection=inspection, results=results, photos=photos)
+    except (IntegrityError, ValidationError):
+        # Two copies of one form raced and the other one won: report it rather than fail.
+        existing = Inspection.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if existing is not None:
+            raise AlreadyRecorded(existing) from None
+        raise
+
+
+def _inspection_save(*, actor, inspection, results: list[dict], photos: dict) -> list[Hazard]:
+    from .choices import ItemResult
+    from .models import ChecklistItem
+    from .photos import files_removed_on_failure, store_photo
+
+    with files_removed_on_failure(), transaction.atomic():
         inspection.inspector = actor
         inspection.results = results
         object_save(actor=actor, instance=inspection, change_reason="inspected")
@@ -297,27 +401,65 @@ def inspection_record(*, actor, inspection, results: list[dict], photos: dict | 
         if target.last_inspected_at is None or inspection.inspected_at > target.last_inspected_at:
             target.last_inspected_at = inspection.inspected_at
             object_save(actor=actor, instance=target, change_reason="inspected")
-        majors = set(
-            ChecklistItem.objects.filter(
-                pk__in=[r.get("item") for r in results if r.get("item")], major=True
-            ).values_list("pk", flat=True)
-        )
+        unknown = [r.get("item") for r in results if r.get("item") and "major" not in r]
+        majors = set(ChecklistItem.objects.filter(pk__in=unknown, major=True).values_list("pk", flat=True))
         hazards = []
         for row in results:
             if row.get("result") != ItemResult.HAZARD:
                 continue
             title = (row.get("note") or row.get("hazard_when") or row.get("text") or "")[:200]
             description = "\n".join(filter(None, [row.get("text"), row.get("clause"), row.get("note")]))
+            major = row["major"] if "major" in row else row.get("item") in majors
             hazard = Hazard(
                 target=target,
                 region=target.region,
                 inspection=inspection,
                 title=title,
                 description=description,
-                level=HazardLevel.MAJOR if row.get("item") in majors else HazardLevel.ORDINARY,
+                level=HazardLevel.MAJOR if major else HazardLevel.ORDINARY,
                 found_at=inspection.inspected_at,
             )
             hazards.append(hazard_report(actor=actor, hazard=hazard))
             for upload in photos.get(row.get("item"), ()):
                 store_photo(actor=actor, hazard=hazard, upload=upload, stage="found")
     return hazards
+
+
+# ---- checklists ------------------------------------------------------------------------------------
+
+
+def may_edit_checklists(user) -> bool:
+    """Checklists are city-wide configuration: the permission, and a scope covering the whole city."""
+    from django.conf import settings
+
+    from safecity.core.scoping import get_scopes
+    from safecity.geo.codes import prefix_of
+
+    if not user.is_authenticated or not user.has_perm("hazards.change_checklist"):
+        return False
+    return get_scopes(user).covers_prefix(prefix_of(settings.SAFECITY["CITY_CODE"]))
+
+
+@transaction.atomic
+def checklist_save(*, actor, form, items) -> Checklist:
+    """Save a checklist and its items (the validated ``ChecklistForm`` and item formset) with history.
+
+    Inspections already done keep the snapshot of the items they were answered against.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    if not may_edit_checklists(actor):
+        raise PermissionDenied
+    checklist = form.save(commit=False)
+    checklist._history_user = actor
+    checklist._change_reason = "edited"
+    checklist.save()
+    items.instance = checklist
+    for item in items.save(commit=False):
+        item.checklist = checklist
+        item._history_user = actor
+        item.save()
+    for item in items.deleted_objects:
+        item._history_user = actor
+        item.delete()
+    return checklist

@@ -73,15 +73,23 @@ class InspectionTeamTable(BaseTable):
 
 class CampaignTable(BaseTable):
     name = tables.Column(linkify=True)
-    region = tables.Column(linkify=True, order_by=("region__code",), verbose_name=_("area"))
+    area = tables.Column(accessor="pk", verbose_name=_("area"), orderable=False)
+    region = tables.Column(linkify=True, order_by=("region__code",), verbose_name=_("organised at"))
 
     class Meta(BaseTable.Meta):
         model = Campaign
-        fields = ("name", "region", "starts_on", "ends_on", "blind_spot_days", "status")
+        fields = ("name", "area", "region", "starts_on", "ends_on", "blind_spot_days", "status")
+        sequence = fields
+
+    def render_area(self, record):
+        return "、".join(r.name for r in record.regions.all())
+
+    def value_area(self, record):
+        return self.render_area(record)
 
 
 class InspectionTable(BaseTable):
-    inspected_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    inspected_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True)
     findings = tables.Column(accessor="hazard_count", verbose_name=_("hazards found"), orderable=False)
 
     class Meta(BaseTable.Meta):

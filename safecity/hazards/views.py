@@ -5,18 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safecity.core import maps
 from safecity.core.exceptions import OutOfScope
-from safecity.core.views import ObjectView, ObjectViews
+from safecity.core.scoping import get_scopes
+from safecity.core.views import ObjectListView, ObjectView, ObjectViews
 
 from . import services
-from .choices import HazardLevel, HazardStatus, ItemResult
+from .choices import HazardLevel, HazardStatus, ItemResult, RiskGrade
 from .filtersets import CampaignFilterSet, HazardFilterSet, InspectionTargetFilterSet, InspectionTeamFilterSet
 from .forms import (
     AssignForm,
@@ -32,7 +35,68 @@ from .forms import (
 from .models import Campaign, Checklist, Hazard, InspectionTarget, InspectionTeam
 from .planner import NO_COUNTY, NO_TEAM_FROM_ANOTHER_COUNTY
 from .selectors import campaign_coverage, coverage_by_county, svg_bars
+from .services import campaign_targets
 from .tables import CampaignTable, HazardTable, InspectionTable, InspectionTargetTable, InspectionTeamTable
+
+
+class TargetListView(ObjectListView):
+    """The targets list, with a tab to the same filter on the map."""
+
+    template_name = "hazards/inspectiontarget_list.html"
+
+
+#: Map layers of the targets map: one per risk grade, in the colours of the four-colour risk map.
+RISK_LAYERS = [
+    (RiskGrade.MAJOR, maps.COLOURS["red"]),
+    (RiskGrade.HIGH, maps.COLOURS["orange"]),
+    (RiskGrade.MODERATE, maps.COLOURS["yellow"]),
+    (RiskGrade.LOW, maps.COLOURS["blue"]),
+]
+
+
+class TargetMapView(ObjectView):
+    """The map of inspection targets: the list's filters, one layer per risk grade, county boundaries.
+    ``?_format=json`` returns the same layers as JSON."""
+
+    template_name = "hazards/inspectiontarget_map.html"
+
+    def layers(self, queryset) -> list:
+        def details(target):
+            lines = [target.get_category_display(), target.address]
+            if target.last_inspected_at:
+                lines.append(
+                    _("last inspected %(date)s") % {"date": f"{timezone.localtime(target.last_inspected_at):%Y-%m-%d}"}
+                )
+            return [line for line in lines if line]
+
+        layers = [
+            maps.point_layer(
+                queryset.filter(risk_grade=grade), name=RiskGrade(grade).label, colour=colour, details=details
+            )
+            for grade, colour in RISK_LAYERS
+        ]
+        layers.append(maps.region_layer(maps.counties_in_scope(self.request.user), name=_("County boundaries")))
+        return layers
+
+    def get(self, request, *args, **kwargs):
+        if not self.can("view"):
+            raise PermissionDenied
+        filterset = self.config.filterset(request.GET or None, queryset=self.restricted(), request=request)
+        layers = self.layers(filterset.qs.select_related(None).only(*MAP_FIELDS))
+        if request.GET.get("_format") == "json":
+            return JsonResponse(maps.geojson(layers))
+        query = request.GET.copy()
+        ctx = self.base_context(
+            filterset=filterset,
+            querystring=query.urlencode(),
+            map=maps.map_context(
+                layers, empty_text=_("No inspection target here has coordinates yet: add latitude and longitude.")
+            ),
+        )
+        return render(request, self.template_name, ctx)
+
+
+MAP_FIELDS = ("name", "category", "risk_grade", "address", "latitude", "longitude", "last_inspected_at")
 
 
 class InspectionTargetViews(ObjectViews):
@@ -63,10 +127,12 @@ class InspectionTargetViews(ObjectViews):
     ]
     detail_template = "hazards/inspectiontarget_detail.html"
     empty_hint = gettext_lazy("No inspection targets in your area yet. Add them or import a spreadsheet.")
+    view_classes = {"list": TargetListView}
 
     @classmethod
     def urls(cls) -> list:
         return [
+            path("inspectiontargets/map/", TargetMapView.as_view(config=cls), name="inspectiontarget_map"),
             *super().urls(),
             path(
                 "inspectiontargets/<int:pk>/inspect/", InspectView.as_view(config=cls), name="inspectiontarget_inspect"
@@ -91,11 +157,15 @@ class InspectView(ObjectView):
         return checklist, list(checklist.items.all()) if checklist else []
 
     def get(self, request, *args, **kwargs):
-        target = self.get_object()
-        from django.utils import timezone
+        import uuid
 
+        target = self.get_object()
         form = InspectionForm(
-            user=request.user, initial={"inspected_at": timezone.localtime().replace(second=0, microsecond=0)}
+            user=request.user,
+            initial={
+                "inspected_at": timezone.localtime().replace(second=0, microsecond=0),
+                "submission_key": uuid.uuid4(),
+            },
         )
         return self.render_form(target, form, {})
 
@@ -103,27 +173,17 @@ class InspectView(ObjectView):
         target = self.get_object()
         form = InspectionForm(data=request.POST, user=request.user)
         _checklist, items = self.items(target)
-        chosen = {}
-        results, missing = [], []
-        for item in items:
-            result = request.POST.get(f"item-{item.pk}", "")
-            note = request.POST.get(f"note-{item.pk}", "").strip()[:500]
-            chosen[item.pk] = (result, note)
-            if result not in ItemResult.values:
-                missing.append(item)
-                continue
-            results.append(
-                {
-                    "item": item.pk,
-                    "text": item.text,
-                    "clause": item.clause,
-                    "hazard_when": item.hazard_when,
-                    "result": result,
-                    "note": note,
-                }
-            )
-        if missing:
-            form.add_error(None, _("Give a result for every item (%(count)d left).") % {"count": len(missing)})
+        chosen = {
+            item.pk: (request.POST.get(f"item-{item.pk}", ""), request.POST.get(f"note-{item.pk}", "").strip()[:500])
+            for item in items
+        }
+        answers = [{"item": pk, "result": result, "note": note} for pk, (result, note) in chosen.items() if result]
+        results = []
+        try:
+            results = services.checklist_results(target, answers)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
         photos = {
             item.pk: request.FILES.getlist(f"photo-{item.pk}")
             for item in items
@@ -134,8 +194,15 @@ class InspectView(ObjectView):
             inspection.target = target
             try:
                 hazards = services.inspection_record(
-                    actor=request.user, inspection=inspection, results=results, photos=photos
+                    actor=request.user,
+                    inspection=inspection,
+                    results=results,
+                    photos=photos,
+                    submission_key=form.cleaned_data.get("submission_key"),
                 )
+            except services.AlreadyRecorded:
+                messages.info(request, _("This inspection had already been recorded; it was not saved twice."))
+                return HttpResponseRedirect(target.get_absolute_url())
             except ValidationError as exc:
                 form.add_error(None, " ".join(exc.messages))
             except OutOfScope as exc:
@@ -170,8 +237,13 @@ class InspectionTeamViews(ObjectViews):
     select_related = ("region",)
     prefetch_related = ("members",)
     actions = ("list", "detail", "history", "add", "edit", "archive", "restore")
-    detail_fields = ["name", "region", "members"]
+    detail_fields = ["name", "region"]
+    detail_template = "hazards/inspectionteam_detail.html"
     empty_hint = gettext_lazy("No inspection teams yet.")
+
+    @classmethod
+    def detail_context(cls, request, obj) -> dict:
+        return {"members": list(obj.members.order_by("username"))}
 
 
 REASON_LABELS = {
@@ -206,27 +278,51 @@ class CampaignViews(ObjectViews):
     filterset = CampaignFilterSet
     form = CampaignForm
     select_related = ("region",)
+    prefetch_related = ("regions",)
     actions = ("list", "detail", "history", "add", "edit", "archive", "restore")
     detail_template = "hazards/campaign_detail.html"
-    detail_fields = ["name", "region", "starts_on", "ends_on", "teams", "blind_spot_days", "notes"]
+    detail_fields = ["name", "starts_on", "ends_on", "blind_spot_days", "notes"]
     empty_hint = gettext_lazy("No campaigns yet.")
 
     @classmethod
     def detail_context(cls, request, obj) -> dict:
         from .choices import TargetCategory
 
-        coverage = campaign_coverage(obj)
+        # Figures and assignments of the targets the reader may see: a county sees its share of a city campaign.
+        coverage = campaign_coverage(obj, user=request.user)
+        visible = InspectionTarget.objects.restrict(request.user, "view")
         assignments = list(
-            obj.assignments.select_related("target__region", "team").order_by("team__name", "target__region__code")
+            obj.assignments.filter(target__in=visible)
+            .select_related("target__region", "team")
+            .order_by("team__name", "target__region__code")
         )
         labels = dict(TargetCategory.choices)
+        may_change = Campaign.objects.restrict(request.user, "change").filter(pk=obj.pk).exists()
+        area = list(obj.regions.order_by("code"))
+        in_scope = campaign_targets(obj, user=request.user).select_related(None).only(*MAP_FIELDS)
+        inspected = obj.inspections.filter(archived_at__isnull=True).values("target_id")
+        layers = [
+            maps.point_layer(
+                in_scope.exclude(pk__in=inspected), name=_("not inspected yet"), colour=maps.COLOURS["red"]
+            ),
+            maps.point_layer(
+                in_scope.filter(pk__in=inspected), name=_("inspected in this campaign"), colour=maps.COLOURS["green"]
+            ),
+            maps.region_layer(area, name=_("area"), colour=maps.COLOURS["blue"]),
+        ]
         return {
+            "map": maps.map_context(
+                layers, empty_text=_("No target of this campaign has coordinates yet."), height="45vh"
+            ),
+            "area": area,
+            "teams": list(obj.teams.select_related("region").order_by("name")),
+            "partial_view": not get_scopes(request.user).covers_prefix(obj.region.prefix),
             "coverage": coverage,
             "chart": mark_safe(svg_bars(coverage_by_county(coverage))),  # built from escaped names and numbers
             "category_labels": ", ".join(str(labels.get(c, c)) for c in obj.categories) or _("all categories"),
             "assigned": [a for a in assignments if a.team_id],
             "unassigned": [(a, REASON_LABELS.get(a.reason, a.reason)) for a in assignments if not a.team_id],
-            "can_plan": request.user.has_perm("hazards.change_campaign") and obj.archived_at is None,
+            "can_plan": may_change and obj.archived_at is None,
         }
 
     @classmethod
@@ -434,3 +530,21 @@ def statistics(request):
         "hazards/statistics.html",
         {"stats": stats, "year": year, "quarter": quarter, "years": range(today.year - 4, today.year + 1)},
     )
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    """One inspection as recorded: each item's text as it read when answered, the result and note, the
+    hazards found, where and when. Read-only: an inspection is a record."""
+    from .models import Inspection
+
+    inspection = get_object_or_404(
+        Inspection.objects.restrict(request.user, "view").select_related(
+            "target__region", "campaign", "inspector", "region"
+        ),
+        pk=pk,
+    )
+    labels = dict(ItemResult.choices)
+    rows = [{**row, "result_label": labels.get(row.get("result"), row.get("result"))} for row in inspection.results]
+    hazards = list(inspection.hazards.restrict(request.user, "view").order_by("pk"))
+    return render(request, "hazards/inspection_detail.html", {"object": inspection, "rows": rows, "hazards": hazards})

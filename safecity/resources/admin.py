@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from safecity.core.admin import ScopedModelAdmin
 
-from .models import Depot, Equipment, Expert, Item, Lot, Movement, RescueTeam, ReserveStandard, Specialty
+from .models import (
+    Depot,
+    Equipment,
+    Expert,
+    Item,
+    Lot,
+    Movement,
+    RescueTeam,
+    ReserveStandard,
+    Specialty,
+    TeamMember,
+)
 
 
 @admin.register(Depot)
@@ -82,3 +93,12 @@ class RescueTeamAdmin(ScopedModelAdmin):
     search_fields = ("name",)
     raw_id_fields = ("region",)
     readonly_fields = ("readiness", "readiness_reason", "readiness_since")
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(ScopedModelAdmin):
+    list_display = ("name", "team", "role", "specialty", "joined_on", "left_on")
+    list_filter = ("role", "specialty")
+    search_fields = ("name", "team__name")
+    raw_id_fields = ("team",)
+    exclude = ("phone", "id_number")  # personal data: the pages show them masked, with the logged full view

@@ -6,7 +6,7 @@ from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
 
 from .choices import Availability, DepotKind, EquipmentCondition, ExpertSource, MovementKind, Readiness, TeamKind
-from .models import Depot, Equipment, Expert, Item, Movement, RescueTeam, ReserveStandard, Specialty
+from .models import Depot, Equipment, Expert, Item, Movement, RescueTeam, ReserveStandard, Specialty, TeamMember
 
 
 class DepotFilterSet(BaseFilterSet):
@@ -88,3 +88,16 @@ class RescueTeamFilterSet(BaseFilterSet):
     class Meta:
         model = RescueTeam
         fields = ["q", "region", "kind", "readiness", "specialty", "archived"]
+
+
+class TeamMemberFilterSet(BaseFilterSet):
+    search_fields = ("name", "=phone", "=id_number")
+
+    region = RegionFilter(queryset=Region.objects.filter(level__lte=RegionLevel.TOWN), region_path="team__region")
+    team = django_filters.ModelChoiceFilter(queryset=RescueTeam.objects.all(), label=_("rescue team"))
+    specialty = django_filters.ModelChoiceFilter(queryset=Specialty.objects.all(), label=_("specialty"))
+    current = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("still in the team"))
+
+    class Meta:
+        model = TeamMember
+        fields = ["q", "region", "team", "specialty", "current", "archived"]

@@ -2,14 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.forms import BaseForm, BaseModelForm, ImportChoiceField
-from safecity.core.validators import normalize_phone
+from safecity.core.validators import normalize_id_number, normalize_phone
 from safecity.geo.codes import normalize_code
 from safecity.geo.fields import RegionChoiceField
 from safecity.geo.models import Region
 from safecity.incidents.models import Incident
 
 from .choices import Readiness
-from .models import Depot, Equipment, Expert, Item, Lot, RescueTeam, ReserveStandard
+from .models import Depot, Equipment, Expert, Item, Lot, RescueTeam, ReserveStandard, TeamMember
 
 
 class DepotForm(BaseModelForm):
@@ -206,3 +206,27 @@ class ReadinessForm(MovementForm):
 
 class DispatchForm(MovementForm):
     incident = forms.ModelChoiceField(Incident.objects.all(), label=_("incident"))
+
+
+class TeamMemberForm(BaseModelForm):
+    fieldsets = [
+        (_("Team member"), ["team", "name", "role", "specialty"]),
+        (_("Contacts"), ["phone", "id_number"]),
+        (_("Membership"), ["joined_on", "left_on"]),
+    ]
+
+    class Meta:
+        model = TeamMember
+        fields = ["team", "name", "role", "specialty", "phone", "id_number", "joined_on", "left_on"]
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return normalize_phone(value) if value else value
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"]
+        return normalize_id_number(value) if value else value

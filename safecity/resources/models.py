@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.models import BaseModel, ScopedModel
-from safecity.core.validators import validate_phone
+from safecity.core.validators import validate_id_number, validate_phone
 
 from .choices import (
     Availability,
@@ -292,7 +292,12 @@ class RescueTeam(ScopedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, db_index=True)
     is_reserve = models.BooleanField(_("reserve team"), default=False)
     specialties = models.ManyToManyField(Specialty, verbose_name=_("specialties"), blank=True, related_name="teams")
-    members = models.PositiveIntegerField(_("members"), default=0)
+    #: The declared strength (编制人数); the registered people are ``team_members`` (see ``TeamMember``).
+    members = models.PositiveIntegerField(
+        _("establishment size"),
+        default=0,
+        help_text=_("The team's declared strength; the members registered by name are listed on the team's page."),
+    )
     leader = models.CharField(_("team leader"), max_length=50, blank=True)
     leader_phone = models.CharField(_("team leader's phone"), max_length=30, blank=True, validators=[validate_phone])
     base_address = models.CharField(_("base"), max_length=255, blank=True)
@@ -358,3 +363,53 @@ class Dispatch(BaseModel):
         if self.arrived_at is None:
             return None
         return int((self.arrived_at - self.ordered_at).total_seconds() // 60)
+
+
+class TeamMemberRole(models.TextChoices):
+    """A member's role in a rescue team."""
+
+    LEADER = "leader", _("team leader")
+    DEPUTY = "deputy", _("deputy leader")
+    MEMBER = "member", _("member")
+
+
+class TeamMember(BaseModel):
+    """A named member of a rescue team (队员): role, specialty, contacts, when they joined and left.
+
+    Active members are the rows neither archived nor with ``left_on``; ``RescueTeam.members`` stays the team's
+    declared strength, so a team with no names registered yet keeps its figure.
+    """
+
+    team = models.ForeignKey(
+        RescueTeam, verbose_name=_("rescue team"), on_delete=models.PROTECT, related_name="team_members"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("role"), max_length=10, choices=TeamMemberRole.choices, default=TeamMemberRole.MEMBER)
+    specialty = models.ForeignKey(
+        Specialty,
+        verbose_name=_("specialty"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_members",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    id_number = models.CharField(_("identity number"), max_length=18, blank=True, validators=[validate_id_number])
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    scope_region_path = "team__region"
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["team", "role", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="resources_teammember_leaves_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.team}）"

@@ -6,11 +6,13 @@ from safecity.core.navigation import MenuItem, register
 register(
     MenuItem("resources", _("Stock by region"), "resources:stock", "resources.view_lot", weight=10),
     MenuItem("resources", _("Depots"), "resources:depot_list", "resources.view_depot", weight=20),
+    MenuItem("resources", _("Depot map"), "resources:depot_map", "resources.view_depot", weight=21),
     MenuItem("resources", _("Equipment"), "resources:equipment_list", "resources.view_equipment", weight=25),
     MenuItem("resources", _("Expert pool"), "resources:expert_list", "resources.view_expert", weight=70),
     MenuItem("resources", _("Readiness board"), "resources:readiness_board", "resources.view_rescueteam", weight=80),
     MenuItem("resources", _("Rescue teams"), "resources:rescueteam_list", "resources.view_rescueteam", weight=90),
     MenuItem("resources", _("Dispatches"), "resources:dispatches", "resources.view_dispatch", weight=95),
+    MenuItem("resources", _("Team members"), "resources:teammember_list", "resources.view_teammember", weight=92),
     MenuItem("resources", _("Stock ledger"), "resources:ledger", "resources.view_movement", weight=30),
     MenuItem("resources", _("Reserve shortfalls"), "resources:shortfalls", "resources.view_reservestandard", weight=40),
     MenuItem("resources", _("Expiring supplies"), "resources:expiring", "resources.view_lot", weight=50),

@@ -25,6 +25,9 @@ from . import rules
 from .choices import Availability, CallUpResponse, EquipmentCondition, MovementKind, Readiness
 from .models import Depot, Dispatch, Equipment, ExpertCallUp, Item, Lot, Movement, RescueTeam, ReserveStandard
 
+#: The code of the refusal of an issue or transfer larger than the usable stock (the API names the quantity field).
+INSUFFICIENT_STOCK = "insufficient_stock"
+
 
 def _check_quantity(quantity: int) -> None:
     if not isinstance(quantity, int) or quantity <= 0:
@@ -146,7 +149,8 @@ def _take(
                 "Not enough %(item)s in %(depot)s: %(wanted)s %(unit)s requested, %(available)s %(unit)s "
                 "usable on hand. Nothing has been issued."
             )
-            % {"item": item, "depot": depot, "wanted": quantity, "available": available, "unit": item.unit}
+            % {"item": item, "depot": depot, "wanted": quantity, "available": available, "unit": item.unit},
+            code=INSUFFICIENT_STOCK,
         )
     movements = []
     left = quantity

@@ -3,7 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from safecity.core.tables import BaseTable, MaskedColumn
 
-from .models import Depot, Dispatch, Equipment, Expert, ExpertCallUp, Lot, Movement, RescueTeam, ReserveStandard
+from .models import (
+    Depot,
+    Dispatch,
+    Equipment,
+    Expert,
+    ExpertCallUp,
+    Lot,
+    Movement,
+    RescueTeam,
+    ReserveStandard,
+    TeamMember,
+)
 
 
 class DepotTable(BaseTable):
@@ -143,3 +154,16 @@ class DispatchTable(tables.Table):
         fields = ("team", "incident", "ordered_at", "departed_at", "arrived_at", "returned_at", "response_minutes")
         attrs = {"class": "table table-sm table-hover align-middle", "id": "sc-dispatches"}
         empty_text = ""
+
+
+class TeamMemberTable(BaseTable):
+    name = tables.Column(linkify=True)
+    team = tables.Column(linkify=True, order_by=("team__name",))
+    phone = MaskedColumn()
+    id_number = MaskedColumn(kind="id_number")
+    joined_on = tables.DateColumn(format="Y-m-d")
+    left_on = tables.DateColumn(format="Y-m-d")
+
+    class Meta(BaseTable.Meta):
+        model = TeamMember
+        fields = ("name", "team", "role", "specialty", "phone", "id_number", "joined_on", "left_on", "status")

@@ -3,14 +3,13 @@ positions by region, the ledger, shortfalls and expiring lots."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,8 +20,10 @@ from safecity.core.exceptions import OutOfScope
 from safecity.core.views import ObjectView, ObjectViews
 from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
+from safecity.training.tables import HolderCertificateTable
 
 from . import rules, services
+from . import stock_import as _stock_import  # noqa: F401 - registers the opening-stock job importer
 from .choices import CallUpResponse, Readiness
 from .filtersets import (
     DepotFilterSet,
@@ -31,6 +32,7 @@ from .filtersets import (
     MovementFilterSet,
     RescueTeamFilterSet,
     ReserveStandardFilterSet,
+    TeamMemberFilterSet,
 )
 from .forms import (
     AdjustForm,
@@ -45,9 +47,21 @@ from .forms import (
     ReceiptForm,
     RescueTeamForm,
     ReserveStandardForm,
+    TeamMemberForm,
     TransferForm,
 )
-from .models import Depot, Dispatch, Equipment, Expert, ExpertCallUp, Lot, Movement, RescueTeam, ReserveStandard
+from .models import (
+    Depot,
+    Dispatch,
+    Equipment,
+    Expert,
+    ExpertCallUp,
+    Lot,
+    Movement,
+    RescueTeam,
+    ReserveStandard,
+    TeamMember,
+)
 from .tables import (
     DepotTable,
     DispatchTable,
@@ -57,6 +71,7 @@ from .tables import (
     MovementTable,
     RescueTeamTable,
     ReserveStandardTable,
+    TeamMemberTable,
 )
 
 MOVEMENT_FORMS = {
@@ -248,8 +263,10 @@ class ExpertViews(ObjectViews):
     actions = ("list", "detail", "history", "add", "edit", "archive", "restore")
     masked_fields = {"phone": "phone"}
     detail_template = "resources/expert_detail.html"
+    related = [(gettext_lazy("Certificate records"), "certificate_records", HolderCertificateTable)]
     detail_fields = [
         "name",
+        "specialties",
         "title",
         "employer",
         "source",
@@ -330,6 +347,7 @@ class RescueTeamViews(ObjectViews):
     actions = ("list", "detail", "history", "add", "edit", "archive", "restore")
     masked_fields = {"leader_phone": "phone"}
     detail_template = "resources/team_detail.html"
+    related = [(gettext_lazy("Team members"), "team_members", TeamMemberTable)]
     detail_fields = [
         "name",
         "kind",
@@ -398,32 +416,103 @@ def dispatches(request):
 
 @login_required
 def stock_import(request):
-    """Upload opening balances (XLSX/CSV): checked in full, then received all at once or not at all."""
+    """Upload opening balances (XLSX/CSV) → every row checked and previewed → "import N rows" receives all or nothing.
+
+    Files with more rows than ``SAFECITY["IMPORT_SYNC_ROWS"]`` are checked and received by the background
+    workers, with progress on the import job page.
+    """
+    import secrets
+    from pathlib import Path
+
+    from django.conf import settings
+
     from safecity.core import importers
+    from safecity.core.import_jobs import start_import_job
 
     from . import stock_import as importer
 
     if not request.user.has_perm("resources.add_movement"):
         raise PermissionDenied
+    if request.GET.get("template"):
+        return _stock_import_template()
+    template = "resources/stock_import.html"
     ctx = {"columns": importers.column_labels(importer.StockRowForm)}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    if request.method != "POST":
+        return render(request, template, ctx)
+    token = request.POST.get("token", "")
+    if token:  # the user's go-ahead after the preview: check again (the stock may have moved), then receive
+        meta = request.session.get(f"stock-import-{token}")
+        stored = folder / f"{token}{meta['suffix']}" if meta and meta.get("user") == request.user.pk else None
+        if stored is None or not stored.exists():
+            messages.error(request, _("This import has expired; upload the file again."))
+            return HttpResponseRedirect(request.path)
         try:
-            if upload is None:
-                raise importers.ImportFileError(_("Choose a file."))
-            headers, rows = importers.read_table(upload.read(), upload.name)
+            headers, rows = importers.read_table(stored.read_bytes(), meta["name"])
             result = importer.check(headers, rows, user=request.user)
-            ctx["result"] = result
-            if result.ok:
-                count = importer.commit(result, actor=request.user)
-                messages.success(request, _("Received %(count)s opening balances.") % {"count": count})
-                return HttpResponseRedirect(reverse("resources:stock"))
+            ctx.update(result=result, filename=meta["name"])
+            if not result.ok:
+                return render(request, template, ctx, status=400)
+            count = importer.commit(result, actor=request.user)
         except importers.ImportFileError as exc:
             ctx["file_error"] = str(exc)
-        except (ValidationError, OutOfScope) as exc:
-            ctx["file_error"] = " ".join(getattr(exc, "messages", [str(exc)]))
-        return render(request, "resources/stock_import.html", ctx, status=400)
-    return render(request, "resources/stock_import.html", ctx)
+            return render(request, template, ctx, status=400)
+        except OutOfScope as exc:
+            ctx["file_error"] = exc.message
+            return render(request, template, ctx, status=400)
+        finally:
+            stored.unlink(missing_ok=True)
+            request.session.pop(f"stock-import-{token}", None)
+        messages.success(request, _("Received %(count)s opening balances.") % {"count": count})
+        return HttpResponseRedirect(reverse("resources:ledger") + "?kind=receipt")
+    upload = request.FILES.get("file")
+    if upload is None:
+        ctx["file_error"] = _("Choose a CSV or XLSX file to import.")
+        return render(request, template, ctx, status=400)
+    if upload.size > settings.SAFECITY["IMPORT_MAX_BYTES"]:
+        ctx["file_error"] = _("The file is larger than %(size)s MB.") % {
+            "size": settings.SAFECITY["IMPORT_MAX_BYTES"] // 1024 // 1024
+        }
+        return render(request, template, ctx, status=400)
+    data = upload.read()
+    try:
+        headers, rows = importers.read_table(data, upload.name)
+    except importers.ImportFileError as exc:
+        ctx["file_error"] = str(exc)
+        return render(request, template, ctx, status=400)
+    if len(rows) > settings.SAFECITY["IMPORT_SYNC_ROWS"]:
+        job = start_import_job(
+            actor=request.user, importer=importer.JOB_IMPORTER, data=data, filename=upload.name, total_rows=len(rows)
+        )
+        return HttpResponseRedirect(reverse("import_job", kwargs={"pk": job.pk}))
+    result = importer.check(headers, rows, user=request.user)
+    ctx.update(result=result, filename=upload.name)
+    if result.ok:
+        token = secrets.token_urlsafe(16)
+        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{token}{suffix}").write_bytes(data)
+        request.session[f"stock-import-{token}"] = {"name": upload.name, "suffix": suffix, "user": request.user.pk}
+        ctx["token"] = token
+    return render(request, template, ctx, status=200 if result.ok else 400)
+
+
+def _stock_import_template():
+    """An empty XLSX with the opening-balance columns, required ones marked."""
+    from openpyxl import Workbook
+
+    from safecity.core import importers
+
+    from . import stock_import as importer
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("opening balance"))[:31]
+    sheet.append(importers.column_labels(importer.StockRowForm))
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="opening-stock-template.xlsx"'
+    workbook.save(response)
+    return response
 
 
 def _county_of(region: Region, counties: dict[str, Region]) -> Region | None:
@@ -435,26 +524,66 @@ def _county_of(region: Region, counties: dict[str, Region]) -> Region | None:
 
 @login_required
 def stock(request):
-    """Stock on hand by county and item (the sum of the lots in the user's depots), usable and expired."""
-    today = timezone.localdate()
-    lots = (
-        Lot.objects.restrict(request.user, "view")
-        .filter(quantity__gt=0, depot__archived_at__isnull=True)
-        .select_related("item", "depot__region")
+    """Stock positions by region: each part of the region (county → town → village) × item, usable stock
+    against the reserve standard and the shortfall, with drill-down and an XLSX export."""
+    from django.http import Http404
+
+    from . import selectors
+
+    region = None
+    if request.GET.get("region"):
+        region = Region.objects.restrict(request.user, "view").filter(code=request.GET["region"]).first()
+        if region is None:
+            raise Http404
+    positions = selectors.stock_by_region(request.user, region=region)
+    if request.GET.get("export") == "xlsx":
+        return _stock_xlsx(positions)
+    return render(request, "resources/stock.html", {"positions": positions, "rows": positions.rows})
+
+
+def _stock_xlsx(positions):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Stock by region"))[:31]
+    sheet.append(
+        [
+            str(label)
+            for label in (
+                _("region"),
+                _("item"),
+                _("unit"),
+                _("usable"),
+                _("expired"),
+                _("reserve standard"),
+                _("shortfall"),
+                _("depots"),
+            )
+        ]
     )
-    counties = {r.prefix: r for r in Region.objects.filter(level=RegionLevel.COUNTY).order_by("code")}
-    cells: dict[tuple, dict] = defaultdict(lambda: {"usable": 0, "expired": 0, "depots": set()})
-    for lot in lots:
-        county = _county_of(lot.depot.region, counties)
-        key = (county.code if county else "", county.name if county else "", lot.item.name, lot.item.unit)
-        expired = lot.expiry_date is not None and lot.expiry_date < today
-        cells[key]["expired" if expired else "usable"] += lot.quantity
-        cells[key]["depots"].add(lot.depot.name)
-    rows = [
-        {"county": k[1], "item": k[2], "unit": k[3], **v, "depots": sorted(v["depots"])}
-        for k, v in sorted(cells.items())
-    ]
-    return render(request, "resources/stock.html", {"rows": rows})
+    named = [(_("%(region)s (total)") % {"region": c.region.name}, c) for c in positions.totals]
+    for cell in positions.rows:
+        own = _("%(region)s (own depots)") % {"region": cell.region.name}
+        named.append((own if cell.own else cell.region.name, cell))
+    for name, cell in named:
+        sheet.append(
+            [
+                name,
+                cell.item.name,
+                cell.item.unit,
+                cell.usable,
+                cell.expired,
+                cell.minimum,
+                cell.shortfall,
+                "、".join(sorted(cell.depots)),
+            ]
+        )
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    code = positions.parent.code if positions.parent else "scope"
+    response["Content-Disposition"] = f'attachment; filename="stock-by-region-{code}.xlsx"'
+    workbook.save(response)
+    return response
 
 
 @login_required
@@ -495,3 +624,108 @@ def expiring(request):
         "resources/expiring.html",
         {"rows": rows, "alert_days": rules.EXPIRY_ALERT_DAYS, "rotation_days": rules.ROTATION_DAYS},
     )
+
+
+class TeamMemberViews(ObjectViews):
+    """Named members of rescue teams; the team's page lists its members, each member's page their certificates."""
+
+    model = TeamMember
+    table = TeamMemberTable
+    filterset = TeamMemberFilterSet
+    form = TeamMemberForm
+    select_related = ("team__region", "specialty")
+    actions = ("list", "detail", "history", "add", "edit", "archive", "restore")
+    masked_fields = {"phone": "phone", "id_number": "id_number"}
+    detail_fields = ["name", "team", "role", "specialty", "phone", "id_number", "joined_on", "left_on"]
+    related = [(gettext_lazy("Certificate records"), "certificate_records", HolderCertificateTable)]
+    empty_hint = gettext_lazy("No team members registered yet; add them from here or from a team's page.")
+
+
+#: The depot map's layers: a depot's state, worst first, with its colour (ui.md's colour language).
+DEPOT_MAP_LAYERS = [
+    ("short", "red", gettext_lazy("Region short of its reserve standard")),
+    ("expired", "orange", gettext_lazy("Holds expired stock")),
+    ("ok", "green", gettext_lazy("Stocked, standard met")),
+    ("empty", "grey", gettext_lazy("No stock")),
+]
+
+
+class DepotMapView(ObjectView):
+    """The depots on the map, filtered like the depots list: coloured by state (the region's reserve
+    shortfall, expired stock, stocked, empty), with a stock summary in each popup. ``?_format=json``
+    returns the same layers as JSON."""
+
+    action = "view"
+    template_name = "resources/depot_map.html"
+
+    def layers(self, depots) -> list:
+        from django.db.models import Q
+
+        from safecity.core import maps
+
+        from . import selectors
+
+        placed = list(depots.filter(latitude__isnull=False, longitude__isnull=False))
+        summaries = selectors.depot_summaries(placed)
+        state_of = {}
+        for depot in placed:
+            summary = summaries[depot.pk]
+            if summary["short"]:
+                state_of[depot.pk] = "short"
+            elif summary["expired"]:
+                state_of[depot.pk] = "expired"
+            else:
+                state_of[depot.pk] = "ok" if summary["usable"] else "empty"
+
+        def details(depot) -> list[str]:
+            summary = summaries.get(depot.pk, {"items": [], "short": 0})
+            lines = [f"{depot.get_kind_display()} · {depot.region.name}"]
+            if summary["short"]:
+                lines.append(
+                    _("%(count)s reserve standards of %(region)s not met")
+                    % {"count": summary["short"], "region": depot.region.name}
+                )
+            for name, unit, usable, expired in summary["items"][:6]:
+                line = f"{name} {usable:,} {unit}"
+                if expired:
+                    line += " · " + _("expired %(quantity)s") % {"quantity": f"{expired:,}"}
+                lines.append(line)
+            if len(summary["items"]) > 6:
+                lines.append(_("… and %(count)s more items") % {"count": len(summary["items"]) - 6})
+            if not summary["items"]:
+                lines.append(_("No stock."))
+            return lines
+
+        layers = []
+        for state, colour, label in DEPOT_MAP_LAYERS:
+            ids = [pk for pk, s in state_of.items() if s == state]
+            layers.append(
+                maps.point_layer(
+                    depots.filter(pk__in=ids), name=str(label), colour=maps.COLOURS[colour], details=details
+                )
+            )
+        unplaced = depots.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
+        layers[-1].unplaced += unplaced
+        layers.append(maps.region_layer(maps.counties_in_scope(self.request.user), name=_("County boundaries")))
+        return layers
+
+    def get(self, request, *args, **kwargs):
+        from django.http import JsonResponse
+
+        from safecity.core import maps
+
+        if not self.can("view"):
+            raise PermissionDenied
+        filterset = self.config.filterset(request.GET or None, queryset=self.restricted("view"), request=request)
+        layers = self.layers(filterset.qs.select_related("region"))
+        if request.GET.get("_format") == "json":
+            return JsonResponse(maps.geojson(layers))
+        ctx = self.base_context(
+            filterset=filterset,
+            querystring=request.GET.urlencode(),
+            legend=[(maps.COLOURS[colour], label) for _state, colour, label in DEPOT_MAP_LAYERS],
+            map=maps.map_context(
+                layers, empty_text=_("No depot here has coordinates yet: add latitude and longitude on its page.")
+            ),
+        )
+        return render(request, self.template_name, ctx)

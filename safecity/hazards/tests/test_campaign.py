@@ -39,7 +39,7 @@ class TestCampaign(ScopedModelTests):
     def form_data(self, city, region_key):
         return {
             "name": "2026年三合一场所专项整治",
-            "region": city[region_key].pk,
+            "regions": [city[region_key].pk],
             "starts_on": "2026-03-01",
             "ends_on": "2026-05-31",
             "categories": ["three_in_one", "urban_village"],
@@ -49,7 +49,7 @@ class TestCampaign(ScopedModelTests):
     def api_data(self, city, region_key):
         return {
             "name": "接口专项整治",
-            "region": city[region_key].code,
+            "regions": [city[region_key].code],
             "starts_on": "2026-03-01",
             "ends_on": "2026-03-31",
             "categories": ["ferry_crossing"],
@@ -155,3 +155,145 @@ def test_the_demo_loads_sites_teams_and_a_planned_campaign_once(city):
     campaign = Campaign.objects.get(name=CAMPAIGN)
     assert campaign.assignments.filter(team__isnull=False).exists()
     assert load_hazards()["targets"] == 0
+
+
+# ---- a campaign over a list of regions ------------------------------------------------------------
+
+
+@pytest.fixture
+def two_towns(city, hq_user):
+    """A campaign over two towns of two counties (大泽镇 in Xinhui, 大江镇 in Taishan), organised by the city."""
+    inside = [InspectionTargetFactory(region=city["dazhe"]), InspectionTargetFactory(region=city["village"])]
+    inside_ts = [InspectionTargetFactory(region=city["dajiang"])]
+    outside = [InspectionTargetFactory(region=city["huicheng"]), InspectionTargetFactory(region=city["taicheng"])]
+    campaign = CampaignFactory(region=city["city"], regions=[city["dazhe"], city["dajiang"]])
+    campaign.teams.set([InspectionTeamFactory(region=city["xinhui"]), InspectionTeamFactory(region=city["taishan"])])
+    return {"campaign": campaign, "inside": inside + inside_ts, "outside": outside, "inside_ts": inside_ts}
+
+
+def test_the_area_is_the_union_of_the_regions_subtrees(two_towns):
+    in_scope = set(services.campaign_targets(two_towns["campaign"]).values_list("pk", flat=True))
+    assert in_scope == {t.pk for t in two_towns["inside"]}
+
+
+def test_the_organising_region_is_the_lowest_region_holding_the_whole_area(two_towns, city):
+    from safecity.hazards.models import common_region
+
+    assert two_towns["campaign"].region == city["city"]
+    assert common_region([city["dazhe"], city["village"]]) == city["dazhe"]
+    assert common_region([city["dazhe"], city["huicheng"]]) == city["xinhui"]
+    assert common_region([city["xinhui"]]) == city["xinhui"]
+
+
+def test_the_planner_and_coverage_work_over_every_region_of_the_area(two_towns, hq_user):
+    campaign = two_towns["campaign"]
+    plan = services.campaign_plan(actor=hq_user, campaign=campaign)
+    assert set(plan.assignments) == {t.pk for t in two_towns["inside"]}
+    _inspect(hq_user, two_towns["inside"][0], campaign)
+    coverage = campaign_coverage(campaign)
+    assert (coverage.inspected, coverage.in_scope) == (1, 3)
+
+
+def test_a_county_sees_the_city_campaign_touching_it_but_not_one_elsewhere(city, xinhui_user):
+    from safecity.hazards.models import Campaign
+
+    touching = CampaignFactory(region=city["city"], regions=[city["dazhe"], city["dajiang"]])
+    city_wide = CampaignFactory(region=city["city"])
+    elsewhere = CampaignFactory(region=city["city"], regions=[city["taicheng"], city["dajiang"]])
+    visible = set(Campaign.objects.restrict(xinhui_user, "view").values_list("pk", flat=True))
+    assert visible == {touching.pk, city_wide.pk}
+    assert elsewhere.region == city["taishan"]
+
+
+def test_a_county_may_not_change_or_plan_the_citys_campaign(city, xinhui_client, two_towns):
+    campaign = two_towns["campaign"]
+    assert xinhui_client.get(reverse("hazards:campaign_detail", args=[campaign.pk])).status_code == 200
+    assert xinhui_client.get(reverse("hazards:campaign_edit", args=[campaign.pk])).status_code == 404
+    assert xinhui_client.post(reverse("hazards:campaign_plan", args=[campaign.pk])).status_code == 404
+    assert not campaign.assignments.exists()
+
+
+def test_a_county_sees_only_its_own_figures_of_a_city_campaign(city, xinhui_client, hq_user, two_towns):
+    campaign = two_towns["campaign"]
+    services.campaign_plan(actor=hq_user, campaign=campaign)
+    response = xinhui_client.get(reverse("hazards:campaign_detail", args=[campaign.pk]))
+    coverage = response.context["coverage"]
+    assert coverage.in_scope == 2  # 大泽镇's two targets, not 大江镇's
+    assert {a.target_id for a in response.context["assigned"]} == {t.pk for t in two_towns["inside"][:2]}
+    assert {t.pk for t, _why in coverage.blind_spots}.isdisjoint({t.pk for t in two_towns["inside_ts"]})
+    assert response.context["partial_view"] is True
+
+
+def test_a_campaign_over_two_counties_is_created_by_the_city_with_the_city_as_organiser(hq_client, city):
+    from safecity.hazards.models import Campaign
+
+    response = hq_client.post(
+        reverse("hazards:campaign_add"),
+        {
+            "name": "跨县交叉检查",
+            "regions": [city["xinhui"].pk, city["taishan"].pk],
+            "starts_on": "2026-04-01",
+            "ends_on": "2026-04-30",
+            "blind_spot_days": 90,
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    campaign = Campaign.objects.get(name="跨县交叉检查")
+    assert campaign.region == city["city"]
+    assert set(campaign.regions.all()) == {city["xinhui"], city["taishan"]}
+
+
+def test_the_api_takes_the_area_as_region_codes(hq_client, city):
+    response = hq_client.post(
+        "/api/campaigns/",
+        {
+            "name": "接口跨县",
+            "regions": [city["dazhe"].code, city["dajiang"].code],
+            "starts_on": "2026-04-01",
+            "ends_on": "2026-04-30",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["region"] == city["city"].code
+    assert sorted(response.json()["regions"]) == sorted([city["dazhe"].code, city["dajiang"].code])
+    empty = hq_client.post(
+        "/api/campaigns/",
+        {"name": "无区域", "regions": [], "starts_on": "2026-04-01", "ends_on": "2026-04-30"},
+        content_type="application/json",
+    )
+    assert empty.status_code == 400 and "regions" in empty.json()
+
+
+def test_the_migration_keeps_each_existing_campaigns_region_as_its_area(city):
+    """Migration 0004's data step: the old single region becomes the area."""
+    import importlib
+
+    from django.apps import apps
+
+    from safecity.hazards.models import Campaign
+
+    campaign = CampaignFactory(region=city["taishan"])
+    campaign.regions.clear()
+    migration = importlib.import_module("safecity.hazards.migrations.0004_campaign_regions")
+    migration.keep_the_area(apps, None)
+    assert list(Campaign.objects.get(pk=campaign.pk).regions.all()) == [city["taishan"]]
+
+
+def test_the_campaign_map_shows_inspected_and_not_yet_inspected_targets_in_the_readers_scope(
+    city, xinhui_client, hq_user
+):
+    from safecity.core import maps
+
+    done = InspectionTargetFactory(region=city["dazhe"], name="已查", latitude="22.400000", longitude="113.000000")
+    InspectionTargetFactory(region=city["dazhe"], name="未查", latitude=22.41, longitude=113.0)
+    InspectionTargetFactory(region=city["dajiang"], name="台山未查", latitude=22.2, longitude=112.8)
+    campaign = CampaignFactory(region=city["city"], regions=[city["dazhe"], city["dajiang"]])
+    _inspect(hq_user, done, campaign)
+    layers = xinhui_client.get(reverse("hazards:campaign_detail", args=[campaign.pk])).context["map"]["layers"]
+    by_colour = {
+        layer["colour"]: {f["properties"]["label"] for f in layer["data"]["features"]}
+        for layer in layers
+        if layer["kind"] == "points"
+    }
+    assert by_colour == {maps.COLOURS["red"]: {"未查"}, maps.COLOURS["green"]: {"已查"}}

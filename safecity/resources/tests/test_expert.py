@@ -80,6 +80,14 @@ def test_the_full_phone_is_offered_only_to_users_who_may_see_it(client, city, xi
         assert ("/reveal/" in html) is offered
 
 
+def test_the_expert_page_lists_the_specialties_by_name(hq_client, city):
+    person = expert(city["xinhui"], specialties=("hazardous_chemicals", "fire"))
+    html = hq_client.get(person.get_absolute_url()).content.decode()
+    names = sorted(s.name for s in person.specialties.all())
+    assert "、".join(names) in html or "、".join(reversed(names)) in html
+    assert ".None" not in html
+
+
 def test_a_county_user_sees_only_their_countys_experts(xinhui_client, city):
     mine, theirs = expert(city["xinhui"], "新会专家"), expert(city["taishan"], "台山专家")
     rows = {r.record for r in xinhui_client.get("/resources/experts/").context["table"].paginated_rows}

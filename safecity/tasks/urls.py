@@ -1,0 +1,4 @@
+from .views import TaskViews
+
+app_name = "tasks"
+urlpatterns = TaskViews.urls()

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VolunteerStatus(models.TextChoices):
+    """Whether a volunteer can be sent out."""
+
+    ACTIVE = "active", _("active")
+    INACTIVE = "inactive", _("inactive")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class MembershipRole(models.TextChoices):
+    """A volunteer's role in a volunteer team."""
+
+    LEADER = "leader", _("team leader")
+    DEPUTY = "deputy", _("deputy leader")
+    MEMBER = "member", _("member")
+
+
+class DeploymentKind(models.TextChoices):
+    """What volunteers are sent to."""
+
+    INCIDENT = "incident", _("emergency response")
+    DRILL = "drill", _("drill")
+    PATROL = "patrol", _("patrol and watch")
+    COMMUNITY = "community", _("community service")
+    PUBLICITY = "publicity", _("safety publicity")
+    OTHER = "other", _("other")
