@@ -140,7 +140,7 @@ def test_merge_keeps_every_case_exposure_and_contact_and_joins_the_chains(actor,
 def test_merging_persons_with_different_identity_numbers_is_refused_and_changes_nothing(actor, city):
     a = PersonFactory(id_number="440524188001010014")
     b = PersonFactory(id_number="11010519491231002X")
-    with pytest.raises(ValidationError, match="different"):
+    with pytest.raises(ValidationError, match="身份证号码不一致"):
         services.person_merge(actor=actor, keep=a, duplicate=b)
     b.refresh_from_db()
     assert b.merged_into is None and b.archived_at is None
