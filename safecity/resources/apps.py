@@ -11,7 +11,9 @@ class ResourcesConfig(AppConfig):
 
     def ready(self) -> None:
         from safecity.core.jobs import periodic
+        from safecity.core.reference import load_after_migrate
 
         from . import rules
 
+        load_after_migrate(self, rules.load_specialties)
         periodic("resources.sweep", "safecity.resources.tasks.sweep", seconds=rules.EXPIRY_SWEEP_SECONDS)

@@ -11,7 +11,10 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from safecity.core.jobs import periodic
+        from safecity.core.reference import load_after_migrate
 
         from . import rules
+
+        load_after_migrate(self, rules.load_topics)
 
         periodic("training.sweep-certificates", "safecity.training.tasks.sweep", seconds=rules.SWEEP_SECONDS)

@@ -59,3 +59,12 @@ def expiry_date(issued_on: date, validity_months: int | None) -> date | None:
     if not validity_months:
         return None
     return add_months(issued_on, validity_months) - timedelta(days=1)
+
+
+def load_topics(apps=None) -> None:
+    """Add the topics of :data:`TOPICS` that are missing (never changes an existing one)."""
+    from django.apps import apps as global_apps
+
+    Topic = (apps or global_apps).get_model("training", "Topic")
+    for order, (code, name, months) in enumerate(TOPICS, start=1):
+        Topic.objects.get_or_create(code=code, defaults={"name": name, "validity_months": months, "order": order * 10})

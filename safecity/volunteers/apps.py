@@ -8,3 +8,10 @@ class VolunteersConfig(AppConfig):
     name = "safecity.volunteers"
     label = "volunteers"
     verbose_name = _("Volunteers")
+
+    def ready(self) -> None:
+        from safecity.core.reference import load_after_migrate
+
+        from . import rules
+
+        load_after_migrate(self, rules.load_skills)

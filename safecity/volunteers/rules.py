@@ -38,3 +38,12 @@ CONSENT_NO = {"否", "不同意", "未同意", "n", "no", "false", "0", ""}
 
 #: Rows per page of the hours report; the XLSX file holds every row of the period.
 HOURS_PAGE_ROWS = 100
+
+
+def load_skills(apps=None) -> None:
+    """Add the skills of :data:`SKILLS` that are missing (never changes an existing one)."""
+    from django.apps import apps as global_apps
+
+    Skill = (apps or global_apps).get_model("volunteers", "Skill")
+    for order, (code, name) in enumerate(SKILLS, start=1):
+        Skill.objects.get_or_create(code=code, defaults={"name": name, "order": order * 10})

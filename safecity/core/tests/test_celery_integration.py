@@ -109,7 +109,7 @@ def worker_thread(app):
 
 
 @needs_redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_delivers_a_webhook_once_retrying_after_a_500(
     webhook_server, settings, monkeypatch, isolated_channels
 ):

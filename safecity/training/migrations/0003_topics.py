@@ -7,13 +7,11 @@ would be a guess. The text stays on the expert; new certificates are recorded he
 
 from django.db import migrations
 
-from safecity.training.rules import TOPICS
-
 
 def add(apps, schema_editor):
-    Topic = apps.get_model("training", "Topic")
-    for order, (code, name, months) in enumerate(TOPICS, start=1):
-        Topic.objects.get_or_create(code=code, defaults={"name": name, "validity_months": months, "order": order * 10})
+    from safecity.training.rules import load_topics
+
+    load_topics(apps)
 
 
 class Migration(migrations.Migration):

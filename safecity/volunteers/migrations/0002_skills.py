@@ -2,13 +2,11 @@
 
 from django.db import migrations
 
-from safecity.volunteers.rules import SKILLS
-
 
 def add(apps, schema_editor):
-    Skill = apps.get_model("volunteers", "Skill")
-    for order, (code, name) in enumerate(SKILLS, start=1):
-        Skill.objects.get_or_create(code=code, defaults={"name": name, "order": order * 10})
+    from safecity.volunteers.rules import load_skills
+
+    load_skills(apps)
 
 
 class Migration(migrations.Migration):
