@@ -178,11 +178,11 @@ class Person(ScopedModel):
     A person merged into another keeps its row (archived, ``merged_into`` set) and history.
     """
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
-    id_number = models.CharField(
-        _("identity number"), max_length=18, blank=True, db_index=True, validators=[validate_id_number]
-    )
-    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True, validators=[validate_phone])
+    # Indexes: one per look-up actually made (see Meta.indexes) — no ``db_index`` here, which would add a
+    # ``varchar_pattern_ops`` twin per column and copy both onto the history table.
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("identity number"), max_length=18, blank=True, validators=[validate_id_number])
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -210,7 +210,15 @@ class Person(ScopedModel):
                 name="epidemic_person_unique_id_number",
             ),
         ]
-        indexes = [models.Index(fields=["name", "phone"], name="epidemic_person_name_phone")]
+        indexes = [
+            # the list's order by name (the name search is ``icontains``: no B-tree serves it)
+            models.Index(fields=["name", "phone"], name="epidemic_person_name_phone"),
+            # search by exact identity number (any person, merged or not) and the import's dedupe
+            # ``id_number = ANY(…)`` (the partial unique index serves neither: they do not state its condition)
+            models.Index(fields=["id_number"], name="epidemic_person_id_number"),
+            # search by exact phone; the import's dedupe ``phone = ANY(…)``
+            models.Index(fields=["phone"], name="epidemic_person_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.name
