@@ -16,6 +16,30 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+DEMO_PASSWORD = "Demo-pass-2026"
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker):
+    """The demo city, loaded once for a test module and rolled back after it (loading takes half a minute).
+
+    Tests take it together with ``db``: each test runs in a savepoint inside the module's transaction, so
+    what one test changes is undone before the next.
+    """
+    from django.db import transaction
+
+    from safecity.demo import load_demo
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield load_demo(password=DEMO_PASSWORD)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
 def city(db):
     return build_city()

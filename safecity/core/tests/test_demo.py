@@ -9,11 +9,10 @@ from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
 
 
 def test_demo_city_has_the_seven_real_county_units_and_73_towns_and_streets():
-    load_demo(password="Demo-pass-2026")
     counties = dict(Region.objects.filter(level=RegionLevel.COUNTY).values_list("prefix", "name"))
     assert counties == {
         "440703": "蓬江区", "440704": "江海区", "440705": "新会区", "440781": "台山市",
@@ -29,7 +28,6 @@ def test_demo_city_has_the_seven_real_county_units_and_73_towns_and_streets():
 
 
 def test_loading_the_demo_twice_adds_nothing_the_second_time():
-    load_demo(password="Demo-pass-2026")
     counts = (Region.objects.count(), Organization.objects.count(), User.objects.count())
     again = load_demo(password="Demo-pass-2026")
     assert again["regions"] == 0 and again["organizations"] == 0
@@ -50,7 +48,6 @@ def test_every_demo_account_logs_in_with_the_given_password_and_sees_its_area(cl
 
 
 def test_hq_sees_seven_counties_on_the_home_page(client):
-    load_demo(password="Demo-pass-2026")
     client.login(username="hq", password="Demo-pass-2026")
     stats = client.get("/").context["stats"]
     assert stats[0]["value"] == 7
@@ -60,10 +57,29 @@ def test_hq_sees_seven_counties_on_the_home_page(client):
 
 
 def test_a_county_user_sees_only_their_countys_organizations_and_users():
-    load_demo(password="Demo-pass-2026")
     user = User.objects.get(username="county-xinhui")
     orgs = Organization.objects.restrict(user, "view")
     assert orgs.exists()
     assert all(o.region.code.startswith("440705") for o in orgs)
     users = set(User.objects.restrict(user, "view").values_list("username", flat=True))
     assert users == {"county-xinhui", "town-huicheng", "grid-huicheng"}
+
+
+def test_api_level_county_as_hq_returns_the_seven_county_units_of_the_demo_city(client):
+    client.login(username="hq", password="Demo-pass-2026")
+    data = client.get("/api/regions/", {"level": "county"}).json()
+    assert data["count"] == 7
+    assert {r["code"][:6] for r in data["results"]} == {
+        "440703", "440704", "440705", "440781", "440783", "440784", "440785",
+    }  # fmt: skip
+    assert all(r["level"] == "county" for r in data["results"])
+
+
+def test_county_user_sees_only_their_own_towns(client):
+    client.login(username="county-xinhui", password="Demo-pass-2026")
+    towns = client.get("/api/regions/", {"level": "town", "page_size": 200}).json()
+    assert towns["count"] == 11  # 会城街道 and 10 towns
+    assert all(r["code"].startswith("440705") for r in towns["results"])
+    taishan = Region.objects.get(code="440781000000")
+    assert client.get(f"/api/regions/{taishan.pk}/").status_code == 404
+    assert client.get(f"/geo/regions/{taishan.pk}/").status_code == 404
