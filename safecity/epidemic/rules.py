@@ -1,10 +1,16 @@
 """Figures of epidemic investigation. Disease-specific figures (look-back days, measures, settings) are
 protocol data (:class:`~safecity.epidemic.models.Protocol`), not here; these are the platform's own."""
 
+from datetime import timedelta
+
 from .choices import Classification
 
 #: A case with one of these classifications gives no contacts and does not count in its chain.
 NOT_A_CASE = (Classification.EXCLUDED,)
+
+#: Onset is often known to the day only (recalled by the patient): a treatment start up to this long before
+#: the recorded onset is accepted; earlier is refused as an entry error.
+ONSET_UNCERTAINTY = timedelta(days=1)
 
 #: A chain is active while it had an onset, or a new contact was determined, in the last this many days.
 CLUSTER_ACTIVE_DAYS = 14

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from safecity.core.services import ensure_in_scope, object_save
 from safecity.core.validators import normalize_phone, parse_id_number
 
-from . import graph
+from . import graph, rules
 from .choices import Classification, ContactClass, ExposureSource, Outcome, Sex
 from .models import Case, Contact, Disease, Exposure, ExposureSite, Person
 
@@ -267,7 +267,7 @@ def _check_times(values: dict) -> None:
     if detected and reported and reported < detected:
         errors.setdefault("reported_at", _("A case cannot be reported before it was detected."))
     onset, treated = values.get("onset_at"), values.get("treated_at")
-    if onset and treated and treated < onset - timedelta(days=1):
+    if onset and treated and treated < onset - rules.ONSET_UNCERTAINTY:
         errors.setdefault("treated_at", _("Treatment cannot start before the onset."))
     if errors:
         raise ValidationError(errors)

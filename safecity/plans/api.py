@@ -5,7 +5,13 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from safecity.core.api import BaseModelSerializer, BaseModelViewSet, drf_validation_error, router
+from safecity.core.api import (
+    BaseModelSerializer,
+    BaseModelViewSet,
+    ScopedRelatedFieldsMixin,
+    drf_validation_error,
+    router,
+)
 from safecity.core.exceptions import OutOfScope
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
@@ -77,7 +83,7 @@ class DrillProblemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProblemCreateSerializer(serializers.Serializer):
+class ProblemCreateSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     description = serializers.CharField()
     severity = serializers.ChoiceField(choices=ProblemSeverity.choices, default=ProblemSeverity.MINOR)
     responsible_organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
@@ -85,14 +91,6 @@ class ProblemCreateSerializer(serializers.Serializer):
         queryset=get_user_model().objects.all(), required=False, allow_null=True
     )
     deadline = serializers.DateField()
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = getattr(self.context.get("request"), "user", None)
-        org = fields["responsible_organization"]
-        org.queryset = Organization.objects.restrict(user, "view").filter(archived_at__isnull=True)
-        fields["responsible_person"].queryset = get_user_model().objects.restrict(user, "view")
-        return fields
 
 
 class DrillSerializer(BaseModelSerializer):

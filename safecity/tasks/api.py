@@ -5,7 +5,13 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from safecity.core.api import BaseModelSerializer, BaseModelViewSet, drf_validation_error, router
+from safecity.core.api import (
+    BaseModelSerializer,
+    BaseModelViewSet,
+    ScopedRelatedFieldsMixin,
+    drf_validation_error,
+    router,
+)
 from safecity.core.exceptions import OutOfScope
 from safecity.orgs.models import Organization
 
@@ -96,7 +102,7 @@ class TaskSerializer(BaseModelSerializer):
         return super().update(instance, validated_data)
 
 
-class TaskAssignSerializer(serializers.Serializer):
+class TaskAssignSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
     responsible_organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     responsible_person = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), required=False, allow_null=True

@@ -143,3 +143,17 @@ def test_the_home_page_counts_open_and_overdue_tasks(xinhui_client, task, hq_use
         stats = {str(s.label): (s.value, s.alert) for group in stats_for(user) for s in group["stats"]}
     assert stats["Tasks open"] == (2, False)
     assert stats["Tasks overdue"] == (1, True)
+
+
+def test_api_assign_offers_only_units_and_people_in_the_users_area(xinhui_client, task, city):
+    taishan_bureau = OrganizationFactory(name="台山市应急管理局", region=city["taishan"])
+    taishan_officer = make_user("county-taishan-2", Role.COUNTY_STAFF, city["taishan"].code)
+    url = f"/api/tasks/{task.pk}/assign/"
+    refused = xinhui_client.post(url, {"responsible_organization": taishan_bureau.pk}, content_type="application/json")
+    assert refused.status_code == 400 and "responsible_organization" in refused.json()
+    bureau = task.responsible_organization
+    payload = {"responsible_organization": bureau.pk, "responsible_person": taishan_officer.pk}
+    refused = xinhui_client.post(url, payload, content_type="application/json")
+    assert refused.status_code == 400 and "responsible_person" in refused.json()
+    task.refresh_from_db()
+    assert task.responsible_organization == bureau
