@@ -47,7 +47,7 @@ def test_duty_officer_logs_a_call_opens_an_incident_files_a_follow_up_and_sees_t
     # The board shows the open county → city report, not yet overdue.
     page.goto("/incidents/board/")
     expect(page.locator("[data-testid=board-deadlines]")).to_contain_text(incident.title)
-    phone_rows = page.locator("[data-testid=board-deadlines] tr", has_text=re.compile("30"))
+    phone_rows = page.locator("[data-testid=board-deadlines] tr", has_text=re.compile("电话报告：30分钟内"))
     expect(phone_rows).to_have_count(0)
 
     # 3. A follow-up with ten dead makes it serious (II) and adds the 30-minute phone report.
@@ -61,5 +61,5 @@ def test_duty_officer_logs_a_call_opens_an_incident_files_a_follow_up_and_sees_t
 
     # 4. The board now lists the requirements of a serious event.
     page.goto("/incidents/board/")
-    expect(page.locator("[data-testid=board-deadlines] tr", has_text=re.compile("30"))).to_have_count(1)
+    expect(page.locator("[data-testid=board-deadlines] tr", has_text=re.compile("电话报告：30分钟内"))).to_have_count(1)
     expect(page.locator("[data-testid=board-deadlines]")).to_contain_text("国务院")
