@@ -26,3 +26,9 @@ CONTACT_DEPTH_MAX = 8
 
 #: Prefix of transmission chain codes (TC000001 …) and case numbers per disease (DENGUE-20260101-0001).
 CLUSTER_CODE_PREFIX = "TC"
+
+#: The chain graph keeps the structure of chains of at least this many persons per process (up to
+#: :data:`GRAPH_CACHE_CHAINS` of them) and reuses it while nothing in the chain changed; smaller chains are
+#: built on every request (a few milliseconds).
+GRAPH_CACHE_MIN_PERSONS = 2000
+GRAPH_CACHE_CHAINS = 8

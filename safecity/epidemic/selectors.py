@@ -7,12 +7,25 @@ reads, never a graph walk over the whole city.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict, deque
+import threading
+from collections import OrderedDict, defaultdict, deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -171,10 +184,66 @@ def cluster_graph(
             gc.enable()
 
 
-def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
-    from safecity.core.scoping import get_scopes
+@dataclass
+class _Structure:
+    """What the chain graph is made of, the same for every reader: persons with their region, class and date
+    (sites as minus their id), case numbers, the person–person / person–site edges, generations."""
 
-    limit = max(50, min(int(limit or rules.GRAPH_NODE_LIMIT), rules.GRAPH_NODE_LIMIT_MAX))
+    persons: list[tuple[int, int]]  # (pk, region_id)
+    region_ids: set[int]
+    cls_of: dict[int, str]
+    date_of: dict[int, str | None]
+    case_number: dict[int, str]
+    edge_list: list[tuple[int, int]]
+    generation: dict[int, int]
+
+
+#: Chain structures of large chains, per process: cluster pk → (fingerprint, structure), least recently used first.
+_structures: OrderedDict[int, tuple[tuple, _Structure]] = OrderedDict()
+_structures_lock = threading.Lock()
+
+
+def _fingerprint(cluster: Cluster) -> tuple:
+    """Changes whenever anything the structure is built from changes: for the chain's persons, exposures and
+    cases, the row count, the sum and extremes of the ids and the latest ``updated_at`` — one aggregate per
+    table, computed by the database. Every service write saves its row (``updated_at`` is ``auto_now``) and an
+    archived row leaves the counts; the set-based moves of persons between chains (union, split, merge)
+    change the persons' count and ids. Contacts are not read: they are recomputed only by writes of
+    exposures, cases and persons of the same chain, which change those three."""
+    parts = []
+    for queryset in (
+        Person.objects.filter(cluster=cluster),
+        _of_chain(Exposure.objects.filter(archived_at__isnull=True), cluster),
+        Case.objects.filter(person__cluster=cluster, archived_at__isnull=True),
+    ):
+        aggregate = queryset.order_by().aggregate(
+            n=Count("pk"), s=Sum("pk"), lo=Min("pk"), hi=Max("pk"), at=Max("updated_at")
+        )
+        parts.append(tuple(aggregate.values()))
+    return tuple(parts)
+
+
+def _structure(cluster: Cluster) -> _Structure:
+    """The chain's structure, from the per-process cache when nothing in the chain changed since it was built
+    (chains of at least :data:`rules.GRAPH_CACHE_MIN_PERSONS` persons; smaller ones are quick to build)."""
+    if (cluster.size or 0) < rules.GRAPH_CACHE_MIN_PERSONS:
+        return _build_structure(cluster)
+    fingerprint = _fingerprint(cluster)
+    with _structures_lock:
+        cached = _structures.get(cluster.pk)
+        if cached is not None and cached[0] == fingerprint:
+            _structures.move_to_end(cluster.pk)
+            return cached[1]
+    structure = _build_structure(cluster)
+    with _structures_lock:
+        _structures[cluster.pk] = (fingerprint, structure)
+        _structures.move_to_end(cluster.pk)
+        while len(_structures) > rules.GRAPH_CACHE_CHAINS:
+            _structures.popitem(last=False)
+    return structure
+
+
+def _build_structure(cluster: Cluster) -> _Structure:
     # Plain tuples of the columns needed, dates as ISO text (they compare as dates, and the driver's date
     # conversion of ~100,000 exposure rows is most of the read on SQLite); names only for drawn nodes.
     as_text = CharField()
@@ -195,21 +264,6 @@ def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
         .values_list("person_id", "contact_class", Cast("first_exposed_on", as_text))
         .order_by()
     )
-    regions = dict(Region.objects.filter(pk__in={r for _, r in persons}).values_list("pk", "code").order_by())
-
-    # who may be seen by name: decided per region (a handful), not per person
-    if user is None:
-        region_visible = dict.fromkeys(regions, True)
-    else:
-        scopes = get_scopes(user)
-        can_view = user.has_perm("epidemic.view_person")
-        prefixes = tuple(scopes.prefixes)
-        region_prefix = dict(Region.objects.filter(pk__in=regions).values_list("pk", "prefix"))
-        region_visible = {
-            pk: can_view and (scopes.unrestricted or bool(prefixes and region_prefix[pk].startswith(prefixes)))
-            for pk in regions
-        }
-    region_town = {pk: (town_code(code) if region_visible[pk] else "") for pk, code in regions.items()}
 
     case_of: dict[int, tuple[str, str | None]] = {}
     for person_id, number, *times in cases:
@@ -243,12 +297,10 @@ def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
         if day < seen_get(key, _NO_DATE):
             first_seen[key] = day
 
-    # node attributes, by key (sites: minus their id)
+    # node class and date, by key (sites: minus their id)
     cls_of: dict[int, str] = {}
     date_of: dict[int, str | None] = {}
-    town_of: dict[int, str] = {}
-    outside: set[int] = set()
-    for pk, region_id in persons:
+    for pk, _region_id in persons:
         case = case_of.get(pk)
         if case is not None:
             cls_of[pk], date_of[pk] = "case", case[1]
@@ -258,12 +310,9 @@ def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
                 cls_of[pk], date_of[pk] = contact
             else:
                 cls_of[pk], date_of[pk] = "other", seen_get(pk)
-        town_of[pk] = region_town[region_id]
-        if not region_visible[region_id]:
-            outside.add(pk)
     for key in adjacency:
         if key < 0:
-            cls_of[key], date_of[key], town_of[key] = "site", seen_get(key), ""
+            cls_of[key], date_of[key] = "site", seen_get(key)
 
     # generations: breadth-first from the earliest case (or the earliest exposed person)
     generation: dict[int, int] = {}
@@ -284,6 +333,48 @@ def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
             deepest = max(deepest, g - 1)
     for key in cls_of:
         generation.setdefault(key, 0)
+
+    return _Structure(
+        persons=persons,
+        region_ids={region_id for _pk, region_id in persons},
+        cls_of=cls_of,
+        date_of=date_of,
+        case_number={pk: number for pk, (number, _ref) in case_of.items()},
+        edge_list=edge_list,
+        generation=generation,
+    )
+
+
+def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
+    from safecity.core.scoping import get_scopes
+
+    limit = max(50, min(int(limit or rules.GRAPH_NODE_LIMIT), rules.GRAPH_NODE_LIMIT_MAX))
+    structure = _structure(cluster)
+    persons, cls_of, date_of, generation = structure.persons, structure.cls_of, structure.date_of, structure.generation
+    regions = dict(Region.objects.filter(pk__in=structure.region_ids).values_list("pk", "code").order_by())
+
+    # who may be seen by name: decided per region (a handful), not per person
+    if user is None:
+        region_visible = dict.fromkeys(regions, True)
+    else:
+        scopes = get_scopes(user)
+        can_view = user.has_perm("epidemic.view_person")
+        prefixes = tuple(scopes.prefixes)
+        region_prefix = dict(Region.objects.filter(pk__in=regions).values_list("pk", "prefix"))
+        region_visible = {
+            pk: can_view and (scopes.unrestricted or bool(prefixes and region_prefix[pk].startswith(prefixes)))
+            for pk in regions
+        }
+    region_town = {pk: (town_code(code) if region_visible[pk] else "") for pk, code in regions.items()}
+    town_of: dict[int, str] = {}
+    outside: set[int] = set()
+    for pk, region_id in persons:
+        town_of[pk] = region_town[region_id]
+        if not region_visible[region_id]:
+            outside.add(pk)
+    for key in cls_of:
+        if key < 0:
+            town_of[key] = ""
 
     total = len(cls_of)
     towns_present = sorted({t for t in town_of.values() if t})
@@ -360,7 +451,7 @@ def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
             node.label = name_of.get(k, "")
             node.url = (person_url if k > 0 else site_url).replace("/0/", f"/{abs(k)}/")
             if node.cls == "case":
-                node.detail = case_of[k][0]
+                node.detail = structure.case_number[k]
         drawn.append(node)
     for group in groups.values():
         group.label = f"{group.count} × {labels[group.cls]}"
@@ -369,7 +460,7 @@ def _cluster_graph(cluster, *, user, limit, classes, generations, town) -> dict:
 
     edges: dict[tuple[str, str], int] = defaultdict(int)
     visible_get = visible.get
-    for a, b in edge_list:
+    for a, b in structure.edge_list:
         va = visible_get(a)
         if va is not None:
             vb = visible_get(b)
