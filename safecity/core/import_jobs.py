@@ -9,10 +9,18 @@ A job carries either an ``ObjectViews`` bundle's import (``ImportJob.model`` is 
 importer of its own registered with :func:`register_importer` (e.g. opening stock, where each row is a
 ledger receipt rather than a record): its ``key`` is stored instead, and its ``check`` / ``commit``
 replace the generic :func:`~safecity.core.importers.validate_rows` / ``commit_rows``.
+
+An importer may also *keep* what its check found (``keep`` / ``commit_kept``): the check then writes the rows
+to save, in a compact form of the importer's own, next to the upload, signed with the site's secret; the
+confirmed import saves that file and repeats only the checks that depend on the database (the user's scope,
+records saved by others since the upload) instead of reading and checking the whole file again. A kept file
+that is missing or whose signature does not match is ignored: the import then checks the upload again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -24,6 +32,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from . import importers
@@ -60,6 +69,11 @@ class JobImporter:
     read: Callable[[bytes, str], tuple[list[str], object]] | None = None
     #: ``commit`` also takes ``progress(rows_written)``: the job page then counts the saving too.
     commit_progress: bool = False
+    #: ``keep(result, path)`` writes the rows a check without errors found to save; ``commit_kept(path, *, actor,
+    #: since, progress)`` saves them all or nothing, re-checking what may have changed in the database since
+    #: ``since`` (the upload), and returns ``(created, summary lines)``. Both or neither.
+    keep: Callable[..., None] | None = None
+    commit_kept: Callable[..., tuple[int, list[str]]] | None = None
 
 
 _importers: dict[str, JobImporter] = {}
@@ -170,6 +184,55 @@ def _side_progress(job_id: int):
         side.close()
 
 
+def _kept_path(job: ImportJob) -> Path:
+    return _folder() / f"{job.file}.checked"
+
+
+def _signature(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return salted_hmac("safecity.import_jobs.kept", digest.hexdigest(), algorithm="sha256").hexdigest()
+
+
+def _keep(importer: JobImporter, job: ImportJob, result) -> None:
+    kept = _kept_path(job)
+    importer.keep(result, kept)
+    kept.with_suffix(".sig").write_text(_signature(kept))
+
+
+def _kept_file(importer: JobImporter, job: ImportJob) -> Path | None:
+    """The job's kept check, if the importer keeps one and the file is there, unchanged since it was signed."""
+    if importer.commit_kept is None:
+        return None
+    kept = _kept_path(job)
+    try:
+        signature = kept.with_suffix(".sig").read_text()
+    except OSError:
+        return None
+    return kept if hmac.compare_digest(signature, _signature(kept)) else None
+
+
+def _remove_files(job: ImportJob) -> None:
+    kept = _kept_path(job)
+    for path in (_folder() / job.file, kept, kept.with_suffix(".sig")):
+        path.unlink(missing_ok=True)
+
+
+def _commit_kept(importer: JobImporter, job: ImportJob, kept: Path) -> ImportJob:
+    with _side_progress(job.pk) as saved:
+        created, notes = importer.commit_kept(kept, actor=job.user, since=job.created_at, progress=saved)
+    job.created_count = created
+    job.processed_rows = job.total_rows
+    if notes:
+        job.message = "\n".join([job.message, *notes]) if job.message else "\n".join(notes)
+    job.status = ImportJobStatus.DONE
+    job.finished_at = timezone.now()
+    _remove_files(job)
+    return job
+
+
 def run_import_job(job_id: int, *, commit: bool) -> ImportJob | None:
     """Check (and with ``commit``, save) the job's file. Does nothing unless it claims the job."""
     if not _claim(job_id, commit=commit):
@@ -178,6 +241,11 @@ def run_import_job(job_id: int, *, commit: bool) -> ImportJob | None:
     path = _folder() / job.file
     try:
         importer = importer_for(job.model)
+        kept = _kept_file(importer, job) if commit else None
+        if kept is not None:
+            job = _commit_kept(importer, job, kept)
+            job.save()
+            return job
         headers, rows = (importer.read or importers.read_table)(path.read_bytes(), job.filename)
 
         def progress(done: int) -> None:
@@ -204,10 +272,12 @@ def run_import_job(job_id: int, *, commit: bool) -> ImportJob | None:
                 job.created_count = importer.commit(result, actor=job.user)
             job.status = ImportJobStatus.DONE
             job.finished_at = timezone.now()
-            path.unlink(missing_ok=True)
+            _remove_files(job)
         else:
             # Checked; or, at import time, the data changed since the check: show the errors, import nothing.
             job.status = ImportJobStatus.CHECKED
+            if not commit and result.ok and importer.keep is not None:
+                _keep(importer, job, result)
     except (importers.ImportFileError, OutOfScope, LookupError, OSError) as exc:
         job.status = ImportJobStatus.FAILED
         job.message = str(getattr(exc, "message", None) or exc)

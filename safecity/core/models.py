@@ -24,6 +24,22 @@ from .querysets import RestrictedQuerySet
 from .scoping import Scope
 
 
+class _EveryFieldButId:
+    """simple-history's ``no_db_index``: the field names whose history column gets no index — every one but the
+    record's ``id``. History is read per record (``id``, ordered by ``history_date``, which simple-history
+    indexes itself, as it does ``history_user``); an index per copied column (created_at, archived_at, every
+    foreign key) only made each write slower: a million-person import wrote 11 indexes on the history table."""
+
+    def __contains__(self, name: object) -> bool:
+        return name != "id"
+
+    def __iter__(self):
+        return iter(())
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class BaseModel(models.Model):
     """Abstract base of every SafeCity record: who and when, history, archive instead of delete."""
 
@@ -49,7 +65,7 @@ class BaseModel(models.Model):
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False, db_index=True)
 
-    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"], no_db_index=_EveryFieldButId())
 
     objects = RestrictedQuerySet.as_manager()
 

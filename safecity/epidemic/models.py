@@ -9,6 +9,7 @@ version, i.e. data.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -179,7 +180,35 @@ class Person(ScopedModel):
     """
 
     # Indexes: one per look-up actually made (see Meta.indexes) — no ``db_index`` here, which would add a
-    # ``varchar_pattern_ops`` twin per column and copy both onto the history table.
+    # ``varchar_pattern_ops`` twin per column. A screening list writes up to a million persons at once, and
+    # every index (and every foreign-key check) is paid per row: the base model's indexes on ``created_at``,
+    # ``archived_at`` and the audit users are not made for this table (no page reads persons by them), and the
+    # audit users are not checked by the database (they are set by the services from the signed-in user;
+    # users are deactivated, never deleted, and Django still refuses to delete one that created persons).
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(_("identity number"), max_length=18, blank=True, validators=[validate_id_number])
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
@@ -193,9 +222,16 @@ class Person(ScopedModel):
         null=True,
         blank=True,
         related_name="persons",
+        db_index=False,  # partial index in Meta: most persons (screened, arrivals) are in no chain
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        db_index=False,  # partial index in Meta
     )
     notes = models.TextField(_("notes"), blank=True)
 
@@ -218,6 +254,11 @@ class Person(ScopedModel):
             models.Index(fields=["id_number"], name="epidemic_person_id_number"),
             # search by exact phone; the import's dedupe ``phone = ANY(…)``
             models.Index(fields=["phone"], name="epidemic_person_phone"),
+            # the persons of a chain; of a merged-away duplicate (only the few such rows are in these indexes)
+            models.Index(fields=["cluster"], name="epidemic_person_cluster", condition=Q(cluster__isnull=False)),
+            models.Index(
+                fields=["merged_into"], name="epidemic_person_merged_into", condition=Q(merged_into__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

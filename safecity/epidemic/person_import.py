@@ -24,12 +24,15 @@ batches). All re-check the actor's scope inside the transaction.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from operator import getitem
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -225,6 +228,18 @@ def check(
     today: date | None = None,
 ) -> PersonImportResult:
     """Validate every row, merge repeated persons, match persons already in the index; nothing is written."""
+    # A million records (lists, none in a reference cycle) and their dict entries: the cyclic garbage collector's
+    # passes over them are pure overhead.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(headers, rows, user=user, progress=progress, today=today)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(headers, rows, *, user, progress, today) -> PersonImportResult:
     mapping = header_map()
     columns: list[str | None] = []
     unknown = []
@@ -471,10 +486,8 @@ def commit(result: PersonImportResult, *, actor, progress=None) -> int:
     try:
         with transaction.atomic():
             _check_scope(actor, {r[_REGION] for r in result.records})
-            if connection.vendor == "postgresql":
-                return _commit_postgresql(result.records, actor=actor, progress=progress)
-            if connection.vendor == "sqlite":
-                return _commit_sqlite(result.records, actor=actor, progress=progress)
+            if connection.vendor in ("postgresql", "sqlite"):
+                return _commit_staged(result.records, actor=actor, progress=progress)
             return _commit_bulk(result.records, actor=actor)
     except IntegrityError as exc:
         raise importers.ImportFileError(
@@ -566,63 +579,164 @@ _STAGE_TABLE = (
 )
 
 
-def _batches(records: list[Record]):
-    """``(first row, after the last row, rows of the file done when written)`` of each batch of records."""
-    size = WRITE_BATCH
-    for start in range(0, len(records), size):
-        last = records[min(start + size, len(records)) - 1][_ROW]
-        yield records[start][_ROW], last + 1, last - 1
-
-
-def _commit_postgresql(records: list[Record], *, actor, progress=None) -> int:
-    """COPY into a staging table; then per batch one statement inserts the persons and (from its RETURNING)
-    their history rows. A person with the same identity number inserted meanwhile is skipped (ON CONFLICT),
-    not duplicated."""
-    person_insert, person_params, history_insert, history_params = _insert_parts(actor=actor, stage="s", person="ins")
-    sql = f"WITH ins AS ({person_insert} RETURNING *) {history_insert} FROM ins"
-    created = 0
-    with connection.cursor() as cursor:
+def _create_stage(cursor) -> None:
+    if connection.vendor == "postgresql":
         cursor.execute(_STAGE_TABLE + " ON COMMIT DROP")
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY person_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row(record)
-        cursor.execute("CREATE INDEX ON person_import_stage (row_number)")
-        for low, high, done in _batches(records):
-            cursor.execute(sql, [*person_params, low, high, *history_params])
-            created += cursor.rowcount
-            if progress is not None:
-                progress(done)
-        cursor.execute("DROP TABLE person_import_stage")
-    return created
-
-
-def _commit_sqlite(records: list[Record], *, actor, progress=None, batch: int = 10_000) -> int:
-    """Batched INSERTs into a staging table, then per batch INSERT … SELECT into the persons and the history rows
-    of the new ids (the transaction holds SQLite's write lock, so the ids after the previous maximum are ours)."""
-    person_insert, person_params, history_insert, history_params = _insert_parts(actor=actor, stage="s", person="p")
-    table = Person._meta.db_table
-    created = 0
-    with connection.cursor() as cursor:
+    else:
         cursor.execute("DROP TABLE IF EXISTS temp.person_import_stage")
         cursor.execute(_STAGE_TABLE)
-        stage_insert = f"INSERT INTO person_import_stage VALUES ({', '.join(['%s'] * len(_STAGE_COLUMNS))})"
-        for start in range(0, len(records), batch):
-            chunk = records[start : start + batch]
-            cursor.executemany(
-                stage_insert, [(*r[:_BIRTH], r[_BIRTH] and r[_BIRTH].isoformat(), *r[_ADDRESS:]) for r in chunk]
+
+
+def _stage_records(cursor, records: list[Record]) -> None:
+    """Fill the staging table from checked records (PostgreSQL: COPY; otherwise batched INSERTs)."""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY person_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+        return
+    insert = f"INSERT INTO person_import_stage VALUES ({', '.join(['%s'] * len(_STAGE_COLUMNS))})"
+    for start in range(0, len(records), 10_000):
+        cursor.executemany(
+            insert,
+            [
+                (*r[:_BIRTH], r[_BIRTH] and r[_BIRTH].isoformat(), *r[_ADDRESS:])
+                for r in records[start : start + 10_000]
+            ],
+        )
+
+
+#: Text columns of the kept file that are never NULL (an empty CSV field is NULL to COPY unless forced).
+_NOT_NULL = ("name", "id_number", "phone", "sex", "address", "notes")
+
+
+def _stage_kept(cursor, path: Path) -> None:
+    """Fill the staging table from a kept check (:func:`keep`): on PostgreSQL the file goes to COPY as it is."""
+    if connection.vendor == "postgresql":
+        sql = (
+            f"COPY person_import_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN "
+            f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(_NOT_NULL)}))"
+        )
+        with cursor.cursor.copy(sql) as copy, path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                copy.write(block)
+        return
+    insert = f"INSERT INTO person_import_stage VALUES ({', '.join(['%s'] * len(_STAGE_COLUMNS))})"
+    with path.open(newline="", encoding="utf-8") as file:
+        rows = csv.reader(file)
+        while True:
+            chunk = [
+                (int(r[_ROW]), *r[_NAME:_BIRTH], r[_BIRTH] or None, r[_ADDRESS], int(r[_REGION]), r[_NOTES])
+                for r in itertools.islice(rows, 10_000)
+            ]
+            if not chunk:
+                break
+            cursor.executemany(insert, chunk)
+
+
+def _write_staged(cursor, *, actor, progress=None) -> int:
+    """Insert the staged persons and their ``+`` history rows, :data:`WRITE_BATCH` rows of the file at a time.
+
+    PostgreSQL: one statement per batch inserts the persons and, from its RETURNING, their history rows; a person
+    with the same identity number inserted meanwhile is skipped (ON CONFLICT), not duplicated. SQLite: the
+    transaction holds the write lock, so the ids after the previous maximum are the batch's persons.
+    """
+    cursor.execute("CREATE INDEX person_import_stage_row ON person_import_stage (row_number)")
+    cursor.execute("SELECT MIN(row_number), MAX(row_number) FROM person_import_stage")
+    low, high = cursor.fetchone()
+    if low is None:
+        return 0
+    postgresql = connection.vendor == "postgresql"
+    person_insert, person_params, history_insert, history_params = _insert_parts(
+        actor=actor, stage="s", person="ins" if postgresql else "p"
+    )
+    table = Person._meta.db_table
+    created = 0
+    for first in range(low, high + 1, WRITE_BATCH):
+        bounds = [first, min(first + WRITE_BATCH, high + 1)]
+        if postgresql:
+            cursor.execute(
+                f"WITH ins AS ({person_insert} RETURNING *) {history_insert} FROM ins",
+                [*person_params, *bounds, *history_params],
             )
-        cursor.execute("CREATE INDEX temp.person_import_stage_row ON person_import_stage (row_number)")
-        for low, high, done in _batches(records):
+            created += cursor.rowcount
+        else:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             before = cursor.fetchone()[0]
-            cursor.execute(person_insert, [*person_params, low, high])
+            cursor.execute(person_insert, [*person_params, *bounds])
             created += cursor.rowcount
             cursor.execute(f"{history_insert} FROM {table} p WHERE p.id > %s ORDER BY p.id", [*history_params, before])
-            if progress is not None:
-                progress(done)
-        cursor.execute("DROP TABLE temp.person_import_stage")
+        if progress is not None:
+            progress(bounds[1] - 2)  # rows of the file done (row 1 is the header)
+    cursor.execute("DROP TABLE person_import_stage" if postgresql else "DROP TABLE temp.person_import_stage")
     return created
+
+
+def _commit_staged(records: list[Record], *, actor, progress=None) -> int:
+    with connection.cursor() as cursor:
+        _create_stage(cursor)
+        _stage_records(cursor, records)
+        return _write_staged(cursor, actor=actor, progress=progress)
+
+
+# ---- a kept check: the confirmed import saves what the upload's check found ------------------------------------------
+
+
+def keep(result: PersonImportResult, path: Path) -> None:
+    """Write the records of a check without errors as CSV, in the staging table's columns (:func:`commit_kept`)."""
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerows(
+            (*r[:_BIRTH], r[_BIRTH].isoformat() if r[_BIRTH] else "", *r[_ADDRESS:]) for r in result.records
+        )
+
+
+def _match_since(cursor, since) -> tuple[int, list[int]]:
+    """Drop staged rows whose person was saved by someone else since ``since`` (the same rule as the check:
+    same identity number; else same name and phone where one side has no identity number). Returns how
+    many, and some of their row numbers."""
+    table = Person._meta.db_table
+    since = connection.ops.adapt_datetimefield_value(since)
+    same = (
+        f"SELECT s.row_number FROM person_import_stage s JOIN {table} p ON p.id_number = s.id_number "
+        f"WHERE s.id_number <> '' AND p.merged_into_id IS NULL AND p.updated_at >= %s "
+        f"UNION SELECT s.row_number FROM person_import_stage s JOIN {table} p ON p.name = s.name AND p.phone = s.phone "
+        f"WHERE s.phone <> '' AND (s.id_number = '' OR p.id_number = '') AND p.merged_into_id IS NULL "
+        f"AND p.updated_at >= %s"
+    )
+    cursor.execute(f"SELECT row_number FROM ({same}) m ORDER BY row_number LIMIT 10", [since, since])
+    examples = [row for (row,) in cursor.fetchall()]
+    if not examples:
+        return 0, []
+    cursor.execute(f"DELETE FROM person_import_stage WHERE row_number IN ({same})", [since, since])
+    return cursor.rowcount, examples
+
+
+def commit_kept(path: Path, *, actor, since, progress=None) -> tuple[int, list[str]]:
+    """Save a kept check all or nothing: the actor's scope and the regions are checked again inside the
+    transaction, and rows whose person was saved by someone else since the upload are matched, not created."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _create_stage(cursor)
+            _stage_kept(cursor, path)
+            cursor.execute("SELECT DISTINCT region_id FROM person_import_stage")
+            region_ids = {region_id for (region_id,) in cursor.fetchall()}
+            _check_scope(actor, region_ids)
+            matched, examples = _match_since(cursor, since)
+            created = _write_staged(cursor, actor=actor, progress=progress)
+    except IntegrityError as exc:
+        raise importers.ImportFileError(
+            _("The database refused the rows, so nothing was imported: %(error)s") % {"error": exc}
+        ) from exc
+    notes = []
+    if matched:
+        notes.append(
+            _(
+                "%(count)s rows matched persons saved by others since the upload (not created again), "
+                "for example rows %(rows)s."
+            )
+            % {"count": f"{matched:,}", "rows": "、".join(map(str, examples))}
+        )
+    return created, notes
 
 
 def template_response():
@@ -657,5 +771,7 @@ JOB_IMPORTER = register_importer(
         url_name="epidemic:person_import",
         read=read,
         commit_progress=True,
+        keep=keep,
+        commit_kept=commit_kept,
     )
 )

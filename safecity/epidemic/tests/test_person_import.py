@@ -284,3 +284,85 @@ def test_saving_in_batches_reports_progress_and_writes_each_person_and_history_r
     assert seen == sorted(seen) and len(seen) == 5 and seen[-1] == 30
     assert Person.objects.count() == 29 and Person.history.count() == 29
     assert Person.objects.values("id_number").distinct().count() == 29
+
+
+def _checked_job(user, rows):
+    data = csv_bytes(rows)
+    job = start_import_job(
+        actor=user, importer=person_import.JOB_IMPORTER, data=data, filename="list.csv", total_rows=len(rows)
+    )
+    run_import_job(job.pk, commit=False)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.CHECKED and job.error_count == 0
+    confirm_import_job(actor=user, job=job)
+    return job
+
+
+def test_the_confirmed_import_saves_what_the_check_kept_without_checking_the_file_again(xinhui_user, monkeypatch):
+    rows = [[f"人员{i}", id_number(400 + i), "", f"{i}号", VILLAGE, "密接", ""] for i in range(12)]
+    rows.append(["无证", "", "13800000077", "", GRID, "", ""])
+    job = _checked_job(xinhui_user, rows)
+
+    def no_second_check(*args, **kwargs):
+        raise AssertionError("the file was checked again")
+
+    monkeypatch.setattr(person_import, "_check", no_second_check)
+    run_import_job(job.pk, commit=True)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportJobStatus.DONE, 13)
+    first = Person.objects.get(name="人员0")
+    assert (first.address, first.sex, first.birth_date.isoformat(), first.region.code) == (
+        "0号",
+        "female",  # 17th digit 0: even
+        "1980-01-01",
+        VILLAGE,
+    )
+    assert first.notes == f"{label('person_class')}：密接"
+    no_id = Person.objects.get(name="无证")
+    assert (no_id.id_number, no_id.phone, no_id.birth_date, no_id.region.code) == ("", "13800000077", None, GRID)
+    assert Person.history.filter(history_type="+").count() == 13
+    assert not any(person_import.Path(job.file).name in p.name for p in _import_folder().iterdir())
+
+
+def _import_folder():
+    from safecity.core.import_jobs import _folder
+
+    return _folder()
+
+
+def test_persons_saved_by_others_after_the_upload_are_matched_not_created_twice(xinhui_user, city):
+    rows = [
+        ["张三", id_number(431), "", "", VILLAGE, "", ""],
+        ["无证", "", "13800000088", "", VILLAGE, "", ""],
+        ["李四", id_number(432), "", "", VILLAGE, "", ""],
+    ]
+    job = _checked_job(xinhui_user, rows)
+    # meanwhile, someone else records two of them by hand
+    Person.objects.create(name="张三", id_number=id_number(431), region=city["dazhe"])
+    Person.objects.create(name="无证", id_number=id_number(433), phone="13800000088", region=city["dazhe"])
+    run_import_job(job.pk, commit=True)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportJobStatus.DONE, 1)
+    assert Person.objects.filter(name="张三").count() == 1 and Person.objects.filter(name="无证").count() == 1
+    assert "2" in job.message.splitlines()[-1] and "2、3" in job.message.splitlines()[-1]
+
+
+def test_a_kept_check_that_was_altered_is_ignored_and_the_file_is_checked_again(xinhui_user):
+    rows = [[f"人员{i}", id_number(450 + i), "", "", VILLAGE, "", ""] for i in range(5)]
+    job = _checked_job(xinhui_user, rows)
+    kept = _import_folder() / f"{job.file}.checked"
+    kept.write_text(kept.read_text().replace("人员0", "冒名"), encoding="utf-8")
+    run_import_job(job.pk, commit=True)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportJobStatus.DONE, 5)
+    assert not Person.objects.filter(name="冒名").exists() and Person.objects.filter(name="人员0").exists()
+
+
+def test_a_kept_check_is_refused_whole_when_the_user_lost_the_area_since(xinhui_user, city):
+    rows = [[f"人员{i}", id_number(470 + i), "", "", VILLAGE, "", ""] for i in range(5)]
+    job = _checked_job(xinhui_user, rows)
+    xinhui_user.scopes.all().delete()
+    xinhui_user.scopes.create(region=city["taishan"])
+    run_import_job(job.pk, commit=True)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.FAILED and Person.objects.count() == 0
