@@ -236,6 +236,7 @@ class PersonViews(ObjectViews):
             "can_merge": user.has_perm("epidemic.change_person") and obj.merged_into_id is None,
             "can_add_case": user.has_perm("epidemic.add_case") and obj.merged_into_id is None,
             "can_add_exposure": user.has_perm("epidemic.add_exposure") and obj.merged_into_id is None,
+            **quarantine_prompt(user, obj),
         }
 
     @classmethod
@@ -247,6 +248,26 @@ class PersonViews(ObjectViews):
             *super().urls(),
             path("persons/<int:pk>/merge/", PersonMergeView.as_view(config=cls), name="person_merge"),
         ]
+
+
+def quarantine_prompt(user, person: Person) -> dict:
+    """Where the person is checked in, or the "check into a quarantine facility" action when one of their
+    active management plans needs facility quarantine (quarantine and follow-up apps, when installed)."""
+    from django.apps import apps
+
+    if not (apps.is_installed("safecity.quarantine") and apps.is_installed("safecity.followup")):
+        return {}
+    from safecity.followup.choices import PlanStatus
+    from safecity.followup.models import ManagementPlan
+    from safecity.quarantine.selectors import check_in_prompt
+
+    plans = (
+        ManagementPlan.objects.restrict(user, "view")
+        .filter(person=person, status=PlanStatus.ACTIVE, archived_at__isnull=True)
+        .prefetch_related("steps")
+        .order_by("start_date", "pk")
+    )
+    return check_in_prompt(user, person, plans)
 
 
 def possible_duplicates_of(person: Person, user):

@@ -230,7 +230,19 @@ class ManagementPlanViews(ObjectViews):
             "convert_form": ConvertForm(user=request.user),
             "can_convert": request.user.has_perm("epidemic.add_case"),
             "today": today,
+            **cls.quarantine_prompt(request.user, obj),
         }
+
+    @staticmethod
+    def quarantine_prompt(user, plan) -> dict:
+        """Where the person is checked in, or "check into a quarantine facility" when this plan needs it."""
+        from django.apps import apps
+
+        if not apps.is_installed("safecity.quarantine"):
+            return {}
+        from safecity.quarantine.selectors import check_in_prompt
+
+        return check_in_prompt(user, plan.person, [plan])
 
     @classmethod
     def urls(cls) -> list:

@@ -149,6 +149,48 @@ class CheckInForm(FlatForm):
             )
             if hasattr(plan_model._default_manager, "restrict") and self.user is not None:
                 self.fields["plan"].queryset = plan_model._default_manager.restrict(self.user, "view")
+        if not self.is_bound:
+            self.initial = self._checked_initial(self.initial)
+
+    def _checked_initial(self, initial: dict) -> dict:
+        """Values a link pre-fills (``?person=…&plan=…&reason=…``) kept only when valid: the person and the
+        plan through the user's scoped querysets (one outside the user's area is dropped, never shown), the
+        plan only when it is the person's (without a person, the plan's person is taken), the reason only
+        when it is one of the choices."""
+        initial = dict(initial)
+        asked_person = initial.pop("person", None)
+        person = self._pick(self.fields["person"].queryset, asked_person)
+        plan = None
+        if "plan" in self.fields:
+            plan = self._pick(self.fields["plan"].queryset, initial.pop("plan", None))
+            if plan is not None and asked_person in (None, ""):
+                person = self._pick(self.fields["person"].queryset, plan.person_id)
+            if plan is not None and (person is None or plan.person_id != person.pk):
+                plan = None
+        else:
+            initial.pop("plan", None)
+        if person is not None:
+            initial["person"] = person.pk
+        if plan is not None:
+            initial["plan"] = plan.pk
+        if "reason" in initial and initial["reason"] not in StayReason.values:
+            del initial["reason"]
+        if "planned_check_out" in initial:
+            try:
+                initial["planned_check_out"] = forms.DateField().clean(initial["planned_check_out"])
+            except forms.ValidationError:
+                del initial["planned_check_out"]
+        return initial
+
+    @staticmethod
+    def _pick(queryset, value):
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            return None
+        if not 0 < pk < 2**63:
+            return None
+        return queryset.filter(pk=pk).first()
 
     def clean_facility(self):
         facility = self.cleaned_data["facility"]

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import rules
-from .choices import BedStatus, FacilityStatus
+from .choices import BedStatus, FacilityStatus, StayReason
 from .models import Bed, Facility, FacilityStaff, ReadinessCheck, Stay
 
 
@@ -106,6 +106,76 @@ def ready_to_open_ids(facility_ids, *, today: date | None = None) -> set[int]:
 
 def open_stays(stays):
     return stays.filter(checked_out_at__isnull=True, archived_at__isnull=True)
+
+
+# ---- check-in from the person's and the plan's pages ----------------------------------------------
+
+#: A management plan's class → the reason of the stay it leads to (other classes: "other").
+REASON_BY_PLAN_CLASS = {
+    "close": StayReason.CLOSE_CONTACT,
+    "secondary": StayReason.SECONDARY_CONTACT,
+    "arrival_high": StayReason.ARRIVAL_HIGH_RISK,
+}
+
+
+def current_stay(person) -> Stay | None:
+    """The person's open stay (at most one, by constraint) with its facility, room and bed."""
+    return open_stays(Stay.objects.filter(person=person)).select_related("facility", "bed__room").first()
+
+
+def may_check_in(user) -> bool:
+    """Whether ``user`` may check persons in at all: the permission and at least one facility in their
+    area they may manage that takes persons in (not archived, not suspended)."""
+    if not user.has_perm("quarantine.add_stay"):
+        return False
+    return (
+        Facility.objects.restrict(user, "change")
+        .filter(archived_at__isnull=True)
+        .exclude(status=FacilityStatus.SUSPENDED)
+        .exists()
+    )
+
+
+def needs_facility_quarantine(plan, today: date) -> bool:
+    """An active plan whose facility-quarantine step is under way today or still to come."""
+    if plan.status != "active" or plan.archived_at is not None:
+        return False
+    return any(step.measure == "facility_quarantine" and step.end_date >= today for step in plan.steps.all())
+
+
+def check_in_prompt(user, person, plans, *, today: date | None = None) -> dict:
+    """What a person's page or a management plan's page shows about facility quarantine.
+
+    ``person`` is one the user may see; ``plans`` are the (scoped) management plans to consider — the
+    plan of the page, or the person's plans. Returns ``quarantine_stay`` (the person's open stay, or
+    ``None``), ``quarantine_stay_url`` (its page, only when the user may see the stay: it belongs to the
+    facility's county) and ``check_in_url`` — the check-in page with the person and the plan filled in,
+    only when the person is not checked in, one of ``plans`` needs facility quarantine now or later, and
+    the user may check persons in."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    context = {"quarantine_stay": None, "quarantine_stay_url": "", "check_in_url": ""}
+    stay = current_stay(person)
+    if stay is not None:
+        context["quarantine_stay"] = stay
+        if Stay.objects.restrict(user, "view").filter(pk=stay.pk).exists():
+            context["quarantine_stay_url"] = stay.get_absolute_url()
+        return context
+    if person.merged_into_id or person.archived_at is not None:
+        return context
+    plan = next((p for p in plans if needs_facility_quarantine(p, today)), None)
+    if plan is None or not may_check_in(user):
+        return context
+    query = {
+        "person": person.pk,
+        "plan": plan.pk,
+        "reason": REASON_BY_PLAN_CLASS.get(plan.person_class, StayReason.OTHER),
+    }
+    context["check_in_url"] = f"{reverse('quarantine:stay_add')}?{urlencode(query)}"
+    return context
 
 
 def bed_counts_by_facility(facility_ids) -> dict[int, dict[str, int]]:

@@ -285,6 +285,11 @@ class CheckInView(ObjectView):
         chosen_person = None
         if chosen:
             chosen_person = next((r for r in search_persons_by_pk(self.request.user, chosen)), None)
+        chosen_plan = None
+        if "plan" in form.fields and form["plan"].value() and chosen_person is not None:
+            chosen_plan = CheckInForm._pick(form.fields["plan"].queryset, form["plan"].value())
+            if chosen_plan is not None and chosen_plan.person_id != chosen_person["person"].pk:
+                chosen_plan = None
         counts = selectors.bed_counts_by_facility([facility.pk])[facility.pk] if facility else None
         ctx = self.base_context(
             object=facility,
@@ -293,6 +298,7 @@ class CheckInView(ObjectView):
             query=query,
             results=search_persons(self.request.user, query) if query else [],
             chosen=chosen_person,
+            chosen_plan=chosen_plan,
             counts=counts,
             cancel_url=facility.get_absolute_url() if facility else reverse("quarantine:stay_list"),
         )
@@ -303,12 +309,22 @@ def search_persons_by_pk(user, pk) -> list[dict]:
     from safecity.epidemic.models import Person
 
     try:
-        person = Person.objects.restrict(user, "view").filter(pk=int(pk)).first()
+        pk = int(pk)
     except (TypeError, ValueError):
         return []
+    if not 0 < pk < 2**63:
+        return []
+    person = Person.objects.restrict(user, "view").filter(pk=pk).first()
     if person is None:
         return []
-    return [{"person": person, "name": person.name, "id_number": mask_id_number(person.id_number)}]
+    return [
+        {
+            "person": person,
+            "name": person.name,
+            "id_number": mask_id_number(person.id_number),
+            "stay": selectors.current_stay(person),
+        }
+    ]
 
 
 class RoomsAddView(ObjectView):

@@ -1,4 +1,4 @@
-"""``safecity purge_personal_data [--dry-run]``: anonymise personal data past its protocol's retention."""
+"""``safecity purge_personal_data [--dry-run]``: anonymise personal data past its retention period."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,9 +7,11 @@ from safecity.epidemic.purge import purge_personal_data
 
 class Command(BaseCommand):
     help = (
-        "Anonymise persons whose cases and management plans all closed longer ago than the protocol's "
-        "retention period: name, identity number, phone, address and notes, in the current rows and in "
-        "their history. Sex, birth year and region are kept for statistics."
+        "Anonymise persons whose cases, management plans and quarantine stays all closed longer ago than the "
+        "protocol's retention period, and persons only screened whose record has not changed for longer than "
+        "the longest retention of the protocols in force: name, identity number, phone, address and notes, "
+        "and the free text of their records, in the current rows and in their history. Sex, birth year and "
+        "region are kept for statistics."
     )
 
     def add_arguments(self, parser):
@@ -17,17 +19,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         result = purge_personal_data(dry_run=dry_run)
+        free_text = ", ".join(f"{label} {n}" for label, n in sorted(result.free_text.items()) if n)
         if dry_run:
             self.stdout.write(
-                f"dry run: {result.persons} persons (and {result.merged_persons} merged duplicates) would be anonymised"
+                f"dry run: {result.persons} persons ({result.screened_persons} only screened) "
+                f"(and {result.merged_persons} merged duplicates) would be anonymised, "
+                f"{result.person_versions} history versions, {result.assist_items} assist-request rows"
+            )
+            self.stdout.write(
+                f"free text that would be emptied: {free_text or 'none'} ({result.free_text_versions} history versions)"
             )
             for candidate in result.candidates:
                 self.stdout.write(
-                    f"  person #{candidate.person_id}: closed {candidate.closed_at:%Y-%m-%d}, "
+                    f"  person #{candidate.person_id} ({candidate.rule}): last {candidate.closed_at:%Y-%m-%d}, "
                     f"retention {candidate.retention_days} days"
                 )
             return
         self.stdout.write(
-            f"anonymised {result.persons} persons, {result.merged_persons} merged duplicates, "
+            f"anonymised {result.persons} persons ({result.screened_persons} only screened), "
+            f"{result.merged_persons} merged duplicates, "
             f"{result.person_versions} history versions, {result.assist_items} assist-request rows"
         )
+        self.stdout.write(f"free text emptied: {free_text or 'none'} ({result.free_text_versions} history versions)")
