@@ -294,6 +294,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> dict:
         added["duty"] = load_duty()
         added["resources"] = load_resources()
         added["hazards"] = __import__("safecity.hazards.demo", fromlist=["load_hazards"]).load_hazards()
+        added["incidents"] = __import__("safecity.incidents.demo", fromlist=["load_incidents"]).load_incidents()
         added["tasks"] = __import__("safecity.tasks.demo", fromlist=["load_tasks"]).load_tasks()
         added["plans"] = __import__("safecity.plans.demo", fromlist=["load_plans"]).load_plans()
         added["volunteers"] = __import__("safecity.volunteers.demo", fromlist=["load_volunteers"]).load_volunteers()
