@@ -1,7 +1,8 @@
 """Privacy purge (PIPL: kept for the shortest time necessary): anonymise the personal data of persons
-whose records are all closed — or who were only ever screened — for longer than the retention period.
+whose records are all closed — or who were only ever screened, or only contacts of cases now closed —
+for longer than the retention period.
 
-Who is purged — two rules:
+Who is purged — three rules:
 
 * **Closed records.** A person with at least one record — a case, a management plan or a quarantine
   stay — none of them still open (a case is closed or archived; a plan is completed, converted, ended
@@ -11,15 +12,26 @@ Who is purged — two rules:
   :data:`DEFAULT_RETENTION_DAYS`, the protocol's own default).
 * **Screened only.** A person with no case, no contact row, no management plan and no quarantine stay
   (only screened, imported or entered) whose last change is older than the retention period: the
-  person row — and every exposure and assist-request row of theirs — unchanged for longer than the
-  longest ``retention_days`` of the protocols *in force* on the day of the purge (per disease, the
-  version :func:`~safecity.epidemic.protocols.protocol_for` would pick; archived versions do not
-  count), or :data:`DEFAULT_RETENTION_DAYS` when no protocol is in force. Such a person has no
-  protocol of their own, so the longest one that could still apply to them is used.
+  person unchanged for longer than the longest ``retention_days`` of the protocols *in force* on the
+  day of the purge (per disease, the version :func:`~safecity.epidemic.protocols.protocol_for` would
+  pick; archived versions do not count), or :data:`DEFAULT_RETENTION_DAYS` when no protocol is in
+  force. Such a person has no protocol of their own, so the longest one that could still apply to them
+  is used.
+* **Contact only.** A person with at least one contact row but no case of their own, no management plan
+  and no quarantine stay, when every contact row of theirs that is not archived belongs to an index
+  case that is closed (``closed_at`` set, or the case archived), and the latest of — over their contact
+  rows — the case's closing (for an archived row: the earlier of that and the row's archiving), the
+  row's last exposure date (the end of that day), and the person's last change is older than the
+  retention: the longest ``retention_days`` among the protocols of those index cases (archived rows
+  included; a case without a protocol counts with :data:`DEFAULT_RETENTION_DAYS`). A contact of a case
+  still open is kept, whatever their other rows.
 
-Under either rule a person is kept while a quarantine stay of theirs is open or while they are a person
-of an assist-investigation request that is not done (archived requests do not count). Persons who are
-only contacts (a contact row, no case, plan or stay) are left to a later rule.
+A person's *last change* (screened only, contact only) is the latest ``updated_at`` of the person row,
+of every exposure they are in (exposed or as the source), of the persons merged into them and of the
+assist-request rows matched to them.
+
+Under every rule a person is kept while a quarantine stay of theirs is open or while they are a person
+of an assist-investigation request that is not done (archived requests do not count).
 
 What is kept, for statistics: the row itself and every link (cases, exposures, contacts, chains),
 sex, the birth year (the birth date becomes 1 January of that year) and the region. What goes: the
@@ -34,9 +46,10 @@ notes and reason for ending of their management plans, the notes of their follow
 the notes of their quarantine stays. Texts about several persons (a request's, a chain's or a site's
 notes) are not per person and stay.
 
-Each purge is logged (logger ``safecity.privacy``): which person ids, under which rule and retention,
-when. ``dry_run`` counts everything that would change (persons, merged duplicates, history versions,
-rows with free text) and writes nothing. The work is done in batches of :data:`BATCH` persons, each in
+Each purge is logged (logger ``safecity.privacy``): which person ids, under which rule (:data:`RULES`)
+and retention, counted from when. ``dry_run`` counts everything that would change (persons — and how
+many only screened, only contacts —, merged duplicates, history versions, assist-request rows, rows
+with free text) and writes nothing. The work is done in batches of :data:`BATCH` persons, each in
 its own transaction, so a purge of a million screened persons neither holds one huge transaction nor
 exceeds the database's limit on query parameters; a purge interrupted half-way is simply run again
 (purged persons carry the pseudonym and are skipped).
@@ -46,11 +59,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .models import Case, Contact, Exposure, Person, Protocol
@@ -63,6 +76,13 @@ BATCH = 500
 
 RULE_CLOSED = "closed records"
 RULE_SCREENED = "screened only"
+RULE_CONTACT = "contact only"
+#: rule → what its candidates' ``closed_at`` is the last of (for the log line)
+RULES = {
+    RULE_CLOSED: "record closed",
+    RULE_SCREENED: "change",
+    RULE_CONTACT: "case closed, exposure or change",
+}
 
 #: Free-text fields emptied for purged persons: (app, model, path from the row to the person, fields).
 FREE_TEXT: list[tuple[str, str, str, tuple[str, ...]]] = [
@@ -86,7 +106,8 @@ def pseudonym(person_id: int) -> str:
 class Candidate:
     person_id: int
     retention_days: int
-    #: when the last record closed (closed records) or the person last changed (screened only)
+    #: when the last record closed (closed records), the person last changed (screened only), or the latest
+    #: of case closed, last exposure and last change (contact only) — the retention runs from here
     closed_at: datetime
     rule: str = RULE_CLOSED
 
@@ -97,6 +118,8 @@ class PurgeResult:
     persons: int = 0
     #: of ``persons``, those purged by the screened-only rule
     screened_persons: int = 0
+    #: of ``persons``, those purged by the contact-only rule
+    contact_persons: int = 0
     person_versions: int = 0
     merged_persons: int = 0
     assist_items: int = 0
@@ -162,17 +185,56 @@ def _without_kept(people):
     return people if kept is None else people.exclude(kept)
 
 
+def _not_purged():
+    return Person.objects.filter(merged_into__isnull=True).exclude(name__startswith=PSEUDONYM_PREFIX)
+
+
+def _record_models() -> list:
+    """The installed models of a person's own records: case, management plan, quarantine stay."""
+    return [m for m in (Case, _plans_model(), _model("quarantine", "Stay")) if m is not None]
+
+
+def _without_records(people):
+    """Persons with no case, plan or stay of their own."""
+    for model in _record_models():
+        people = people.exclude(Exists(model.objects.filter(person=OuterRef("pk"))))
+    return people
+
+
+def _change_rows(person) -> list:
+    """Rows whose change is a change of ``person`` (besides the person row): the exposures they are in (exposed
+    or as the source), the persons merged into them, the assist-request rows matched to them."""
+    rows = [
+        Exposure.objects.filter(Q(person=person) | Q(source_person=person)),
+        Person.objects.filter(merged_into=person),
+    ]
+    Item = _model("followup", "AssistRequestItem")
+    if Item is not None:
+        rows.append(Item.objects.filter(person=person))
+    return rows
+
+
+def _last_changes(ids: list[int]) -> dict[int, datetime]:
+    """Each person's last change: the latest ``updated_at`` of the person row and of :func:`_change_rows`."""
+    names = [f"_changed_{i}" for i in range(len(_change_rows(OuterRef("pk"))))]
+    last: dict[int, datetime] = {}
+    for batch in _batches(ids):
+        latest = {
+            name: Subquery(rows.order_by("-updated_at").values("updated_at")[:1])
+            for name, rows in zip(names, _change_rows(OuterRef("pk")), strict=True)
+        }
+        people = Person.objects.filter(pk__in=batch).annotate(**latest).order_by()
+        for pk, *changed in people.values_list("pk", "updated_at", *names):
+            last[pk] = max(when for when in changed if when is not None)
+    return last
+
+
 def _closed_record_candidates(now: datetime) -> list[Candidate]:
     """Rule 1: every case, plan and stay closed longer ago than the retention of their protocols."""
     Plan = _plans_model()
     Stay = _model("quarantine", "Stay")
-    people = Person.objects.filter(merged_into__isnull=True).exclude(name__startswith=PSEUDONYM_PREFIX)
-    has_record = Q(Exists(Case.objects.filter(person=OuterRef("pk"))))
-    if Plan is not None:
-        has_record |= Q(Exists(Plan.objects.filter(person=OuterRef("pk"))))
-    if Stay is not None:
-        has_record |= Q(Exists(Stay.objects.filter(person=OuterRef("pk"))))
-    ids = list(_without_kept(people.filter(has_record)).values_list("pk", flat=True))
+    has_record = _any(Exists(model.objects.filter(person=OuterRef("pk"))) for model in _record_models())
+    ids = list(_without_kept(_not_purged().filter(has_record)).values_list("pk", flat=True))
     ends: dict[int, list[datetime | None]] = {pk: [] for pk in ids}
     retention: dict[int, int] = dict.fromkeys(ids, 0)
 
@@ -209,38 +271,59 @@ def _screened_only_candidates(now: datetime) -> list[Candidate]:
     """Rule 2: no case, contact, plan or stay, and nothing of theirs changed within the retention in force."""
     days = retention_in_force(timezone.localdate(now))
     cutoff = now - timedelta(days=days)
-    people = (
-        Person.objects.filter(merged_into__isnull=True, updated_at__lt=cutoff)
-        .exclude(name__startswith=PSEUDONYM_PREFIX)
-        .exclude(Exists(Case.objects.filter(person=OuterRef("pk"))))
-        .exclude(Exists(Contact.objects.filter(person=OuterRef("pk"))))
-        .exclude(
-            Exists(
-                Exposure.objects.filter(
-                    Q(person=OuterRef("pk")) | Q(source_person=OuterRef("pk")), updated_at__gte=cutoff
-                )
-            )
-        )
-        .exclude(Exists(Person.objects.filter(merged_into=OuterRef("pk"), updated_at__gte=cutoff)))
-    )
-    people = _without_kept(people)
-    for app_label, name in (("followup", "ManagementPlan"), ("quarantine", "Stay")):
-        model = _model(app_label, name)
-        if model is not None:
-            people = people.exclude(Exists(model.objects.filter(person=OuterRef("pk"))))
-    Item = _model("followup", "AssistRequestItem")
-    if Item is not None:
-        people = people.exclude(Exists(Item.objects.filter(person=OuterRef("pk"), updated_at__gte=cutoff)))
+    people = _not_purged().filter(updated_at__lt=cutoff).exclude(Exists(Contact.objects.filter(person=OuterRef("pk"))))
+    people = _without_kept(_without_records(people))
+    for rows in _change_rows(OuterRef("pk")):
+        people = people.exclude(Exists(rows.filter(updated_at__gte=cutoff)))
     return [
         Candidate(pk, days, changed, RULE_SCREENED)
         for pk, changed in people.order_by("pk").values_list("pk", "updated_at").iterator(chunk_size=2000)
     ]
 
 
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _contact_only_candidates(now: datetime) -> list[Candidate]:
+    """Rule 3: only contacts (no case, plan or stay), every index case closed, the latest of its closing, the
+    last exposure and the person's last change longer ago than the longest retention of those cases' protocols."""
+    open_case = Q(case__closed_at__isnull=True, case__archived_at__isnull=True)
+    of_open_case = Contact.objects.filter(open_case, person=OuterRef("pk"), archived_at__isnull=True)
+    people = _not_purged().filter(Exists(Contact.objects.filter(person=OuterRef("pk")))).exclude(Exists(of_open_case))
+    ids = list(_without_kept(_without_records(people)).values_list("pk", flat=True))
+    last_change = _last_changes(ids)
+    ends: dict[int, list[datetime]] = {pk: [last_change[pk]] for pk in ids}
+    retention: dict[int, int] = dict.fromkeys(ids, 0)
+    for batch in _batches(ids):
+        rows = Contact.objects.filter(person_id__in=batch).values_list(
+            "person_id",
+            "case__closed_at",
+            "case__archived_at",
+            "archived_at",
+            "last_exposed_on",
+            "case__protocol__retention_days",
+        )
+        for person_id, closed, case_archived, archived, exposed_on, days in rows:
+            case_end = closed or case_archived
+            if archived is not None:  # no longer a contact: ended when archived, or when the case closed before
+                case_end = min(case_end, archived) if case_end else archived
+            if case_end is None:  # an open case's row that is not archived: excluded above, never here
+                continue
+            ends[person_id] += [case_end, _end_of_day(exposed_on)]
+            retention[person_id] = max(retention[person_id], days or DEFAULT_RETENTION_DAYS)
+    found = []
+    for person_id in sorted(ids):
+        last = max(ends[person_id])
+        if last + timedelta(days=retention[person_id]) < now:
+            found.append(Candidate(person_id, retention[person_id], last, RULE_CONTACT))
+    return found
+
+
 def candidates(now: datetime | None = None) -> list[Candidate]:
-    """Persons past retention under either rule (see the module docstring), not yet purged."""
+    """Persons past retention under any rule (see the module docstring), not yet purged."""
     now = now or timezone.now()
-    return _closed_record_candidates(now) + _screened_only_candidates(now)
+    return _closed_record_candidates(now) + _screened_only_candidates(now) + _contact_only_candidates(now)
 
 
 def _anonymise_person_rows(person_ids: list[int]) -> int:
@@ -321,6 +404,7 @@ def purge_personal_data(*, dry_run: bool = False, now: datetime | None = None) -
     ids = list(by_id)
     result.persons = len(ids)
     result.screened_persons = sum(1 for c in result.candidates if c.rule == RULE_SCREENED)
+    result.contact_persons = sum(1 for c in result.candidates if c.rule == RULE_CONTACT)
     free_text: dict[str, int] = {}
     merged_all: list[int] = []
     for batch in _batches(ids):
@@ -347,7 +431,7 @@ def purge_personal_data(*, dry_run: bool = False, now: datetime | None = None) -
                     candidate.person_id,
                     candidate.rule,
                     candidate.retention_days,
-                    "change" if candidate.rule == RULE_SCREENED else "record closed",
+                    RULES[candidate.rule],
                     f"{timezone.localtime(candidate.closed_at):%Y-%m-%d}",
                 )
             if merged:

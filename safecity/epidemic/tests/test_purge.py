@@ -1,5 +1,6 @@
-"""Privacy purge: personal data of closed records past the protocol's retention, and of persons only
-screened past the longest retention in force, is anonymised — in the current rows and in their history,
+"""Privacy purge: personal data of closed records past the protocol's retention, of persons only
+screened past the longest retention in force, and of persons only contacts of cases closed past their
+protocols' retention, is anonymised — in the current rows and in their history,
 with the free text of their records — and nothing else is touched; a dry run counts and changes nothing."""
 
 from datetime import date, timedelta
@@ -408,3 +409,158 @@ def test_a_dry_run_counts_the_free_text_and_the_screened_persons_and_changes_not
     call_command("purge_personal_data", stdout=out)
     assert "anonymised 2 persons (1 only screened)" in out.getvalue() and "Stay.note 1" in out.getvalue()
     assert _texts(person) == {}
+
+
+# ---- persons only contacts ----------------------------------------------------------------------------
+
+
+def _index_case(city, *, closed_days_ago: int | None = None):
+    """A case of the test disease (default protocol); closed ``closed_days_ago`` days ago, or open when None."""
+    actor = system_actor()
+    case = case_create(
+        actor=actor,
+        person=PersonFactory(region=city["village"]),
+        disease=default_protocol().disease,
+        classification=Classification.CONFIRMED,
+        source=CaseSource.SCREENING,
+    )
+    if closed_days_ago is not None:
+        case_close(actor=actor, case=case, outcome=Outcome.RECOVERED)
+        Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=closed_days_ago))
+    return Case.objects.get(pk=case.pk)
+
+
+def _contact_of(city, *cases, days_ago: int = 1000):
+    """A person who is only a contact of ``cases`` (edited once: two history versions, notes in both), exposed
+    to the first case's person with a note; exposure, contact rows and the person last changed ``days_ago``."""
+    person = PersonFactory(region=city["village"], address="五和村5巷1号", notes="密接：同桌吃饭")
+    person.notes = "密接：同桌吃饭，住在女儿家"
+    person.save()
+    long_ago = timezone.localdate() - timedelta(days=days_ago)
+    Exposure.objects.create(
+        person=person,
+        source_person=cases[0].person,
+        exposed_on=long_ago,
+        setting=Setting.DINING,
+        proximity=Proximity.SAME_SPACE,
+        note=SECRET,
+    )
+    for case in cases:
+        Contact.objects.create(
+            person=person,
+            case=case,
+            contact_class="close",
+            first_exposed_on=long_ago,
+            last_exposed_on=long_ago,
+            determined_at=timezone.now() - timedelta(days=days_ago),
+        )
+    then = timezone.now() - timedelta(days=days_ago)
+    Exposure.objects.filter(person=person).update(updated_at=then)
+    Person.objects.filter(pk=person.pk).update(updated_at=then)
+    return person
+
+
+def _contact_candidates(result):
+    return [c for c in result.candidates if c.rule == "contact only"]
+
+
+def test_a_contact_of_a_case_closed_long_ago_is_anonymised_with_history(city):
+    case = _index_case(city, closed_days_ago=1000)
+    person = _contact_of(city, case)
+    name = person.name
+    result = purge_personal_data()
+    [candidate] = _contact_candidates(result)
+    assert candidate.person_id == person.pk and candidate.retention_days == protocol_days()
+    assert result.contact_persons == 1
+    person.refresh_from_db()
+    assert person.name == pseudonym(person.pk)
+    assert (person.id_number, person.phone, person.address, person.notes) == ("", "", "", "")
+    assert person.history.count() == 3
+    for version in person.history.all():
+        assert (version.name, version.id_number, version.phone, version.address, version.notes) == (
+            pseudonym(person.pk),
+            "",
+            "",
+            "",
+            "",
+        )
+    assert not Person.history.filter(name=name).exists()
+    assert not Exposure.history.filter(person=person).exclude(note="").exists()  # free text, history included
+    assert person.contacts.count() == 1 and person.exposures_in.count() == 1  # links are kept
+    assert _contact_candidates(purge_personal_data()) == []  # purged persons are skipped
+
+
+def test_a_contact_of_an_open_case_or_of_one_closed_and_one_open_case_is_kept(city):
+    closed = _index_case(city, closed_days_ago=1000)
+    opened = _index_case(city)
+    of_open = _contact_of(city, opened)
+    of_both = _contact_of(city, closed, opened)
+    names = {of_open.pk: of_open.name, of_both.pk: of_both.name}
+    assert _contact_candidates(purge_personal_data()) == []
+    for person in Person.objects.filter(pk__in=names):
+        assert person.name == names[person.pk] and person.id_number
+    # the open case's contact row archived (no longer a contact of it): only the closed case counts
+    Contact.objects.filter(person=of_both, case=opened).update(archived_at=timezone.now() - timedelta(days=1000))
+    assert [c.person_id for c in _contact_candidates(purge_personal_data())] == [of_both.pk]
+
+
+def test_a_contact_whose_case_closed_recently_or_who_changed_recently_is_kept(city):
+    recent_case = _contact_of(city, _index_case(city, closed_days_ago=10))
+    old_case = _index_case(city, closed_days_ago=1000)
+    changed = _contact_of(city, old_case)
+    changed.phone = "13900139000"
+    changed.save()  # changed today
+    exposed = _contact_of(city, old_case)
+    Contact.objects.filter(person=exposed).update(last_exposed_on=timezone.localdate() - timedelta(days=5))
+    requested = _contact_of(city, old_case)
+    request = AssistRequest.objects.create(
+        direction="incoming", counterpart="外市", reference_number="C1", region=city["xinhui"]
+    )
+    AssistRequestItem.objects.create(request=request, name=requested.name, person=requested)
+    assert _contact_candidates(purge_personal_data()) == []
+    for person in (recent_case, changed, exposed, requested):
+        person.refresh_from_db()
+        assert not person.name.startswith("匿名-")
+    # the request done: its row changed today, so the person still waits out the retention
+    request.status = "done"
+    request.save()
+    assert _contact_candidates(purge_personal_data()) == []
+    AssistRequestItem.objects.filter(person=requested).update(updated_at=timezone.now() - timedelta(days=1000))
+    assert [c.person_id for c in _contact_candidates(purge_personal_data())] == [requested.pk]
+
+
+def test_a_contact_gets_the_longest_retention_of_their_cases_protocols(city):
+    days = protocol_days()
+    short = _index_case(city, closed_days_ago=days + 50)
+    longer = _index_case(city, closed_days_ago=days + 50)
+    Case.objects.filter(pk=longer.pk).update(protocol=ProtocolFactory(retention_days=days + 100))
+    person = _contact_of(city, short, longer, days_ago=days + 50)
+    assert _contact_candidates(purge_personal_data(dry_run=True)) == []  # past the short one, not the longer
+    then = timezone.now() - timedelta(days=days + 101)
+    Case.objects.filter(pk__in=[short.pk, longer.pk]).update(closed_at=then)
+    Contact.objects.filter(person=person).update(last_exposed_on=timezone.localdate() - timedelta(days=days + 102))
+    Person.objects.filter(pk=person.pk).update(updated_at=then)
+    Exposure.objects.filter(person=person).update(updated_at=then)
+    [candidate] = _contact_candidates(purge_personal_data(dry_run=True))
+    assert (candidate.person_id, candidate.retention_days) == (person.pk, days + 100)
+
+
+def test_a_dry_run_counts_the_contact_only_person_and_changes_nothing(city):
+    person = _contact_of(city, _index_case(city, closed_days_ago=1000))
+    exposure_notes = list(Exposure.history.filter(person=person).values_list("note", flat=True))
+    before = (person.name, person.id_number, person.notes, person.history.count(), exposure_notes)
+    result = purge_personal_data(dry_run=True)
+    assert result.dry_run and result.contact_persons == 1
+    assert [c.person_id for c in _contact_candidates(result)] == [person.pk]
+    assert result.free_text["Exposure.note"] >= 1 and result.person_versions >= 2
+    out = StringIO()
+    call_command("purge_personal_data", "--dry-run", stdout=out)
+    assert "1 only contacts" in out.getvalue() and "(contact only)" in out.getvalue()
+    person.refresh_from_db()
+    exposure_notes = list(Exposure.history.filter(person=person).values_list("note", flat=True))
+    assert (person.name, person.id_number, person.notes, person.history.count(), exposure_notes) == before
+    out = StringIO()
+    call_command("purge_personal_data", stdout=out)
+    assert "1 only contacts" in out.getvalue()
+    person.refresh_from_db()
+    assert person.name == pseudonym(person.pk)

@@ -2,16 +2,25 @@
 
 from django.core.management.base import BaseCommand
 
-from safecity.epidemic.purge import purge_personal_data
+from safecity.epidemic.purge import PurgeResult, purge_personal_data
+
+
+def _persons(result: PurgeResult) -> str:
+    """The persons part of the summary: N persons (S only screened[, C only contacts])."""
+    parts = [f"{result.screened_persons} only screened"]
+    if result.contact_persons:
+        parts.append(f"{result.contact_persons} only contacts")
+    return f"{result.persons} persons ({', '.join(parts)})"
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise persons whose cases, management plans and quarantine stays all closed longer ago than the "
-        "protocol's retention period, and persons only screened whose record has not changed for longer than "
-        "the longest retention of the protocols in force: name, identity number, phone, address and notes, "
-        "and the free text of their records, in the current rows and in their history. Sex, birth year and "
-        "region are kept for statistics."
+        "protocol's retention period, persons only screened whose record has not changed for longer than "
+        "the longest retention of the protocols in force, and persons only contacts of cases all closed longer "
+        "ago than those cases' retention: name, identity number, phone, address and notes, and the free text "
+        "of their records, in the current rows and in their history. Sex, birth year and region are kept for "
+        "statistics."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +31,7 @@ class Command(BaseCommand):
         free_text = ", ".join(f"{label} {n}" for label, n in sorted(result.free_text.items()) if n)
         if dry_run:
             self.stdout.write(
-                f"dry run: {result.persons} persons ({result.screened_persons} only screened) "
+                f"dry run: {_persons(result)} "
                 f"(and {result.merged_persons} merged duplicates) would be anonymised, "
                 f"{result.person_versions} history versions, {result.assist_items} assist-request rows"
             )
@@ -36,7 +45,7 @@ class Command(BaseCommand):
                 )
             return
         self.stdout.write(
-            f"anonymised {result.persons} persons ({result.screened_persons} only screened), "
+            f"anonymised {_persons(result)}, "
             f"{result.merged_persons} merged duplicates, "
             f"{result.person_versions} history versions, {result.assist_items} assist-request rows"
         )
