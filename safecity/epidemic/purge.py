@@ -30,8 +30,10 @@ A person's *last change* (screened only, contact only) is the latest ``updated_a
 of every exposure they are in (exposed or as the source), of the persons merged into them and of the
 assist-request rows matched to them.
 
-Under every rule a person is kept while a quarantine stay of theirs is open or while they are a person
-of an assist-investigation request that is not done (archived requests do not count).
+Under every rule a person is kept while a quarantine stay of theirs is open, while they are a person
+of an assist-investigation request that is not done (archived requests do not count), or while they
+are a contact (a row not archived) of a case that is still open — their own closed case does not end an
+investigation they are part of.
 
 What is kept, for statistics: the row itself and every link (cases, exposures, contacts, chains),
 sex, the birth year (the birth date becomes 1 January of that year) and the region. What goes: the
@@ -159,8 +161,18 @@ def retention_in_force(on: date) -> int:
 
 
 def _kept_q() -> Q | None:
-    """Persons kept whatever their records say: an open quarantine stay, a person of an open assist request."""
-    kept = []
+    """Persons kept whatever their records say: an open quarantine stay, a person of an open assist request, a
+    contact of an open case."""
+    kept = [
+        Exists(
+            Contact.objects.filter(
+                person=OuterRef("pk"),
+                archived_at__isnull=True,
+                case__closed_at__isnull=True,
+                case__archived_at__isnull=True,
+            )
+        )
+    ]
     Stay = _model("quarantine", "Stay")
     if Stay is not None:
         kept.append(

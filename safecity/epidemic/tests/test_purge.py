@@ -564,3 +564,20 @@ def test_a_dry_run_counts_the_contact_only_person_and_changes_nothing(city):
     assert "1 only contacts" in out.getvalue()
     person.refresh_from_db()
     assert person.name == pseudonym(person.pk)
+
+
+def test_a_person_whose_own_case_closed_long_ago_is_kept_while_they_are_a_contact_of_an_open_case(city):
+    person, _protocol = _closed_case(city, days_ago=1000)
+    opened = _index_case(city)
+    Contact.objects.create(
+        person=person,
+        case=opened,
+        contact_class="close",
+        first_exposed_on=timezone.localdate(),
+        last_exposed_on=timezone.localdate(),
+        determined_at=timezone.now(),
+    )
+    assert purge_personal_data().persons == 0
+    Case.objects.filter(pk=opened.pk).update(closed_at=timezone.now() - timedelta(days=1000))
+    purged = {c.person_id for c in purge_personal_data().candidates}
+    assert purged == {person.pk, opened.person_id}  # and the other case's person, closed as long ago
