@@ -20,12 +20,20 @@ components from one read of its persons and one read of the exposures among them
   exposure until K was put under control (open-ended while K is not). Of several close contacts the
   one met first is ``via`` (ties: lower person id).
 
+An exposure at a site (place, event, consignment, vehicle) counts as an exposure to every other person
+exposed at the same site on an overlapping day (``exposed_on`` … ``last_exposed_on``), for the days in
+common and with the proximity and setting of the person's *own* exposure there: present with a case's
+person at a close proximity, one is a close contact; present with a close contact in a secondary
+setting, a secondary contact. So a protocol whose ``close_proximities`` are empty (dengue) makes no
+contacts at a site either.
+
 A case that is excluded or archived has no contacts. A contact that stops qualifying is archived
 (never deleted: management plans hang off it) and comes back if it qualifies again.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -295,29 +303,132 @@ def _protocol(case: Case) -> Protocol | None:
     return protocol_in_force(case.disease, _local_date(case.reported_at) or case_reference_date(case))
 
 
+def _overlap(start_a: date, end_a: date, start_b: date, end_b: date) -> tuple[date, date] | None:
+    """The days two exposures (first day, last day) have in common, or ``None``."""
+    start, end = max(start_a, start_b), min(end_a, end_b)
+    return (start, end) if start <= end else None
+
+
+def _site_spans(**filters) -> dict[int, list[tuple[int, date, date]]]:
+    """Active site exposures matching ``filters``, by site: ``{site: [(person, first day, last day), …]}``."""
+    spans: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
+    rows = (
+        Exposure.objects.filter(archived_at__isnull=True, source_site__isnull=False, **filters)
+        .annotate(end=_EXPOSURE_END)
+        .values_list("source_site_id", "person_id", "exposed_on", "end")
+    )
+    for site_id, person_id, start, end in rows:
+        spans[site_id].append((person_id, start, end))
+    return spans
+
+
+def co_present(persons, *, proximities=None, settings=None) -> set[int]:
+    """The persons with an active exposure at a site where one of ``persons`` (ids, or a query of
+    ``person_id`` values) has an active exposure on an overlapping day — ``persons`` included. With
+    ``proximities`` / ``settings``, only persons whose own exposure there has one of them.
+
+    Two queries: the anchors' site exposures, then the exposures at those sites within their dates;
+    the overlap is checked against the anchors' merged periods per site (``O(n log n)``, never one
+    comparison per pair of persons).
+    """
+    anchors = _site_spans(person_id__in=persons)
+    if not anchors:
+        return set()
+    periods: dict[int, tuple[list[date], list[date]]] = {}
+    for site_id, spans in anchors.items():
+        starts: list[date] = []
+        ends: list[date] = []
+        for _person, start, end in sorted(spans, key=lambda span: span[1]):
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        periods[site_id] = (starts, ends)
+    earliest = min(starts[0] for starts, _ in periods.values())
+    latest = max(max(ends) for _, ends in periods.values())
+    filters = {"source_site_id__in": list(periods), "exposed_on__lte": latest, "end__gte": earliest}
+    if proximities is not None:
+        filters["proximity__in"] = list(proximities)
+    if settings is not None:
+        filters["setting__in"] = list(settings)
+    found = set()
+    rows = (
+        Exposure.objects.filter(archived_at__isnull=True)
+        .annotate(end=_EXPOSURE_END)
+        .filter(**filters)
+        .values_list("source_site_id", "person_id", "exposed_on", "end")
+    )
+    for site_id, person_id, start, end in rows:
+        starts, ends = periods[site_id]
+        i = bisect_right(starts, end) - 1  # the last period starting on or before this exposure ends
+        if i >= 0 and ends[i] >= start:
+            found.add(person_id)
+    return found
+
+
+def exposees(persons, protocol: Protocol | None) -> set[int]:
+    """Whom a close contact among ``persons`` can make a secondary contact: the persons exposed to them,
+    and the persons present with them at a site on an overlapping day in a setting of ``protocol``'s
+    secondary contacts."""
+    found = set(
+        Exposure.objects.filter(archived_at__isnull=True, source_person_id__in=persons).values_list(
+            "person_id", flat=True
+        )
+    )
+    if protocol is not None and protocol.secondary_settings:
+        found |= co_present(persons, settings=protocol.secondary_settings)
+    return found
+
+
 def _desired(case: Case, protocol: Protocol | None, person_ids: set[int]) -> dict[int, dict]:
     """What the contact rows of ``case`` for ``person_ids`` should be, from the exposures (and the
-    current close-contact rows of the case, for secondary contacts)."""
+    current close-contact rows of the case, for secondary contacts).
+
+    An exposure at a site counts as an exposure to every other person exposed at the same site on an
+    overlapping day — for the days in common, with the proximity and setting of the person's own
+    exposure there."""
     result: dict[int, dict] = {}
     candidates = set(person_ids) - {case.person_id}
     if not candidates or protocol is None or not case_counts(case):
         return result
     reference = case_reference_date(case)
+    window = reference - timedelta(days=protocol.look_back_days) if reference is not None else None
+    close_proximities = protocol.close_proximities or []
     close = Exposure.objects.filter(
         archived_at__isnull=True,
         source_person_id=case.person_id,
         person_id__in=candidates,
-        proximity__in=protocol.close_proximities or [],
+        proximity__in=close_proximities,
     )
-    if reference is not None:
-        close = close.annotate(end=_EXPOSURE_END).filter(end__gte=reference - timedelta(days=protocol.look_back_days))
+    if window is not None:
+        close = close.annotate(end=_EXPOSURE_END).filter(end__gte=window)
+    spans: dict[int, tuple[date, date]] = {}
+
+    def widen(person_id: int, first: date, last: date) -> None:
+        known = spans.get(person_id)
+        spans[person_id] = (min(first, known[0]), max(last, known[1])) if known else (first, last)
+
     for row in close.values("person_id").annotate(first=Min("exposed_on"), last=Max(_EXPOSURE_END)):
-        result[row["person_id"]] = {
+        widen(row["person_id"], row["first"], row["last"])
+    case_sites = _site_spans(person_id=case.person_id) if close_proximities else {}
+    if case_sites:  # present at a site together with the case's person
+        at_sites = _site_spans(
+            source_site_id__in=list(case_sites), person_id__in=candidates, proximity__in=close_proximities
+        )
+        for site_id, rows in at_sites.items():
+            for person_id, start, end in rows:
+                for _case_person, case_start, case_end in case_sites[site_id]:
+                    common = _overlap(start, end, case_start, case_end)
+                    if common is not None and (window is None or common[1] >= window):
+                        widen(person_id, *common)
+    for person_id, (first, last) in spans.items():
+        result[person_id] = {
             "contact_class": ContactClass.CLOSE,
             "degree": 1,
             "via_id": None,
-            "first_exposed_on": row["first"],
-            "last_exposed_on": row["last"],
+            "first_exposed_on": first,
+            "last_exposed_on": last,
         }
     rest = candidates - set(result)
     if not rest or not protocol.secondary_settings:
@@ -332,15 +443,37 @@ def _desired(case: Case, protocol: Protocol | None, person_ids: set[int]) -> dic
         .annotate(end=_EXPOSURE_END)
         .values_list("person_id", "source_person_id", "exposed_on", "end")
     )
-    sources = {source for _, source, _, _ in exposures}
-    if not sources:
-        return result
-    close_rows = {
-        row.person_id: row
-        for row in Contact.objects.filter(
-            case=case, contact_class=ContactClass.CLOSE, archived_at__isnull=True, person_id__in=sources
+    close_rows: dict[int, Contact] = {}
+    rest_sites = _site_spans(person_id__in=rest, setting__in=protocol.secondary_settings)
+    if rest_sites:  # present at a site together with a close contact of the case
+        of_case = Contact.objects.filter(case=case, contact_class=ContactClass.CLOSE, archived_at__isnull=True)
+        close_sites = _site_spans(source_site_id__in=list(rest_sites), person_id__in=of_case.values("person_id"))
+        present = {k for spans in close_sites.values() for k, _, _ in spans}
+        close_rows.update((row.person_id, row) for row in of_case.filter(person_id__in=present))
+        for site_id, rows in rest_sites.items():
+            # close contacts there on the same days and with the same window pair the same way with
+            # everyone: only the lowest person id of each can be ``via`` — one of each, not one per person
+            first_of: dict[tuple, int] = {}
+            for k, k_start, k_end in close_sites.get(site_id, ()):
+                row = close_rows[k]
+                key = (k_start, k_end, row.first_exposed_on, _local_date(row.controlled_at))
+                if key not in first_of or k < first_of[key]:
+                    first_of[key] = k
+            for person_id, start, end in rows:
+                for (k_start, k_end, _first, _controlled), k in first_of.items():
+                    common = _overlap(start, end, k_start, k_end)
+                    if common is not None:
+                        exposures.append((person_id, k, common[0], common[1]))
+    sources = {source for _, source, _, _ in exposures} - set(close_rows)
+    if sources:
+        close_rows.update(
+            (row.person_id, row)
+            for row in Contact.objects.filter(
+                case=case, contact_class=ContactClass.CLOSE, archived_at__isnull=True, person_id__in=sources
+            )
         )
-    }
+    if not close_rows:
+        return result
     qualifying = defaultdict(list)
     for person_id, source_id, start, end in exposures:
         k = close_rows.get(source_id)
@@ -407,7 +540,7 @@ def _apply(*, actor, case: Case, protocol: Protocol | None, person_ids: set[int]
 
 def contacts_update(*, actor, case: Case, person_ids) -> None:
     """Re-classify ``person_ids`` relative to ``case``, then whoever was exposed to a person whose close
-    contact row changed (their secondary class depends on it)."""
+    contact row changed, or was at a site with them (their secondary class depends on it)."""
     protocol = _protocol(case)
     todo = set(person_ids)
     for _ in range(3):  # close rows depend only on exposures to the case: one cascade settles it
@@ -416,48 +549,103 @@ def contacts_update(*, actor, case: Case, person_ids) -> None:
         changed = _apply(actor=actor, case=case, protocol=protocol, person_ids=todo)
         if not changed:
             return
-        todo = set(
-            Exposure.objects.filter(archived_at__isnull=True, source_person_id__in=changed).values_list(
-                "person_id", flat=True
-            )
-        ) | set(Contact.objects.filter(case=case, via__person_id__in=changed).values_list("person_id", flat=True))
+        todo = exposees(changed, protocol) | set(
+            Contact.objects.filter(case=case, via__person_id__in=changed).values_list("person_id", flat=True)
+        )
 
 
 def contacts_recompute_case(*, actor, case: Case) -> None:
-    """Re-classify everyone around one case (after the case was created, reclassified or re-dated)."""
+    """Re-classify everyone around one case (after the case was created, reclassified or re-dated): the
+    persons exposed to its person or present with them at a site, then those around its close contacts."""
+    protocol = _protocol(case)
     direct = set(
         Exposure.objects.filter(archived_at__isnull=True, source_person_id=case.person_id).values_list(
             "person_id", flat=True
         )
     )
+    if protocol is not None and protocol.close_proximities:
+        direct |= co_present([case.person_id], proximities=protocol.close_proximities)
     known = set(Contact.objects.filter(case=case).values_list("person_id", flat=True))
-    protocol = _protocol(case)
     _apply(actor=actor, case=case, protocol=protocol, person_ids=direct | known)
-    close_persons = set(
-        Contact.objects.filter(case=case, contact_class=ContactClass.CLOSE, archived_at__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
-    around = set(
-        Exposure.objects.filter(archived_at__isnull=True, source_person_id__in=close_persons).values_list(
-            "person_id", flat=True
-        )
-    )
+    close_persons = Contact.objects.filter(
+        case=case, contact_class=ContactClass.CLOSE, archived_at__isnull=True
+    ).values("person_id")
+    around = exposees(close_persons, protocol)
     around |= set(Contact.objects.filter(case=case).values_list("person_id", flat=True))
     contacts_update(actor=actor, case=case, person_ids=around)
+
+
+def _cases_around(persons) -> set[int]:
+    """The cases of ``persons`` (ids or a query of ``person_id`` values) and the cases they are a close
+    contact of: the cases for which a person exposed to them may be a contact."""
+    case_ids = set(Case.objects.filter(person_id__in=persons).values_list("pk", flat=True))
+    case_ids |= set(
+        Contact.objects.filter(
+            person_id__in=persons, contact_class=ContactClass.CLOSE, archived_at__isnull=True
+        ).values_list("case_id", flat=True)
+    )
+    return case_ids
+
+
+def _update_each(*, actor, case_ids, person_ids) -> None:
+    if not case_ids or not person_ids:
+        return
+    for case in Case.objects.filter(pk__in=case_ids).select_related("protocol", "disease").order_by("pk"):
+        contacts_update(actor=actor, case=case, person_ids=person_ids)
 
 
 def contacts_after_exposure(*, actor, person_id: int, source_person_id: int) -> None:
     """A new (or removed) exposure of ``person_id`` to ``source_person_id``: re-classify that person for
     every case of the source and every case the source is a close contact of."""
-    case_ids = set(Case.objects.filter(person_id=source_person_id).values_list("pk", flat=True))
-    case_ids |= set(
-        Contact.objects.filter(
-            person_id=source_person_id, contact_class=ContactClass.CLOSE, archived_at__isnull=True
-        ).values_list("case_id", flat=True)
+    _update_each(actor=actor, case_ids=_cases_around([source_person_id]), person_ids={person_id})
+
+
+class SiteReach:
+    """Who a site exposure links, read before or after it changes (see :func:`contacts_after_site_exposure`).
+
+    ``present`` is the query of the other persons exposed at the same site on an overlapping day (built
+    from the exposure's values when read, so it can be evaluated later); ``cases_for_person`` the cases
+    of those persons and the cases they are a close contact of (the exposed person's class relative to
+    them may change); ``cases_for_present`` the exposed person's own cases and the cases they are a
+    close contact of (the class of those present relative to them may change).
+    """
+
+    def __init__(self, exposure: Exposure):
+        end = exposure.last_exposed_on or exposure.exposed_on
+        self.present = (
+            Exposure.objects.filter(
+                archived_at__isnull=True, source_site_id=exposure.source_site_id, exposed_on__lte=end
+            )
+            .annotate(end=_EXPOSURE_END)
+            .filter(end__gte=exposure.exposed_on)
+            .exclude(person_id=exposure.person_id)
+            .values("person_id")
+        )
+        self.cases_for_person = _cases_around(self.present)
+        self.cases_for_present = _cases_around([exposure.person_id])
+
+
+def site_reach(exposure: Exposure) -> SiteReach | None:
+    """What a site exposure links now (``None`` for an exposure to a person)."""
+    return SiteReach(exposure) if exposure.source_site_id is not None else None
+
+
+def contacts_after_site_exposure(*, actor, person_id: int, reaches) -> None:
+    """A site exposure of ``person_id`` was recorded, changed or removed: with what it linked before and
+    after (:func:`site_reach`), re-classify the person for the cases of those present with them (and the
+    cases those are close contacts of), and those present for the person's own cases (and the cases the
+    person is a close contact of). Proportional: nobody else at the site is read unless the person is
+    a case or a close contact."""
+    reaches = [reach for reach in reaches if reach is not None]
+    _update_each(
+        actor=actor,
+        case_ids=set().union(*(reach.cases_for_person for reach in reaches)),
+        person_ids={person_id},
     )
-    for case in Case.objects.filter(pk__in=case_ids).select_related("protocol", "disease").order_by("pk"):
-        contacts_update(actor=actor, case=case, person_ids={person_id})
+    case_ids = set().union(*(reach.cases_for_present for reach in reaches))
+    if case_ids:
+        present = set().union(*(set(r.present.values_list("person_id", flat=True)) for r in reaches))
+        _update_each(actor=actor, case_ids=case_ids, person_ids=present)
 
 
 def contacts_around_person(*, actor, person_id: int) -> None:
@@ -471,3 +659,7 @@ def contacts_around_person(*, actor, person_id: int) -> None:
     case_ids |= set(Contact.objects.filter(person_id__in=sources | {person_id}).values_list("case_id", flat=True))
     for case in Case.objects.filter(pk__in=case_ids).select_related("protocol", "disease").order_by("pk"):
         contacts_recompute_case(actor=actor, case=case)
+    # present at a site with a case or a close contact: the person's class for those cases
+    present = co_present([person_id]) - {person_id}
+    if present:
+        _update_each(actor=actor, case_ids=_cases_around(present) - case_ids, person_ids={person_id})

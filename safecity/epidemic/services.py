@@ -467,7 +467,9 @@ def exposure_record(
 
     In the same transaction the two ends' chains are joined and the person's class relative to every
     case of the source (close contact) and every case the source is a close contact of (secondary
-    contact) is computed. Recording the same exposure twice returns the first one.
+    contact) is computed. At a site, the source is everyone exposed there on an overlapping day, and
+    the other way round: if the person is a case (or a close contact), those present become their
+    contacts (or secondary contacts). Recording the same exposure twice returns the first one.
     """
     errors = {}
     if (source_person is None) == (source_site is None):
@@ -516,6 +518,8 @@ def exposure_record(
         graph.attach_exposure(actor=actor, exposure=exposure)
         if source_person is not None:
             graph.contacts_after_exposure(actor=actor, person_id=person.pk, source_person_id=source_person.pk)
+        else:
+            graph.contacts_after_site_exposure(actor=actor, person_id=person.pk, reaches=[graph.site_reach(exposure)])
         return exposure
 
 
@@ -527,6 +531,7 @@ def exposure_archive(*, actor, exposure: Exposure, reason: str = "") -> Exposure
         ensure_in_scope(actor=actor, instance=exposure, action="delete")
         if exposure.archived_at is not None:
             return exposure
+        before = graph.site_reach(exposure)  # who it linked, while it still counts
         exposure.archived_at = timezone.now()
         object_save(actor=actor, instance=exposure, change_reason=(reason or "archived")[:100])
         cluster_id = Person.objects.filter(pk=exposure.person_id).values_list("cluster_id", flat=True).first()
@@ -536,6 +541,8 @@ def exposure_archive(*, actor, exposure: Exposure, reason: str = "") -> Exposure
             graph.contacts_after_exposure(
                 actor=actor, person_id=exposure.person_id, source_person_id=exposure.source_person_id
             )
+        else:
+            graph.contacts_after_site_exposure(actor=actor, person_id=exposure.person_id, reaches=[before])
         return exposure
 
 
@@ -550,12 +557,11 @@ def contact_mark_controlled(*, actor, contact: Contact, controlled_at: datetime 
         contact.controlled_at = controlled_at
         graph._system_save(contact, actor, "put under control")
         if contact.contact_class == ContactClass.CLOSE:
-            exposees = set(
-                Exposure.objects.filter(archived_at__isnull=True, source_person_id=contact.person_id).values_list(
-                    "person_id", flat=True
-                )
-            ) | set(Contact.objects.filter(via=contact).values_list("person_id", flat=True))
-            graph.contacts_update(actor=actor, case=contact.case, person_ids=exposees)
+            case = contact.case
+            exposees = graph.exposees([contact.person_id], graph._protocol(case)) | set(
+                Contact.objects.filter(via=contact).values_list("person_id", flat=True)
+            )
+            graph.contacts_update(actor=actor, case=case, person_ids=exposees)
         return contact
 
 
@@ -568,6 +574,7 @@ def exposure_update(*, actor, exposure: Exposure, **changes) -> Exposure:
         raise TypeError(f"an exposure's {sorted(unknown)} cannot be changed")
     with transaction.atomic():
         exposure = Exposure.objects.select_for_update().get(pk=exposure.pk)
+        before = graph.site_reach(exposure) if exposure.archived_at is None else None
         for field, value in changes.items():
             setattr(exposure, field, value)
         errors = {}
@@ -581,5 +588,9 @@ def exposure_update(*, actor, exposure: Exposure, **changes) -> Exposure:
         if exposure.source_person_id is not None:
             graph.contacts_after_exposure(
                 actor=actor, person_id=exposure.person_id, source_person_id=exposure.source_person_id
+            )
+        elif exposure.archived_at is None:  # at a site: who it linked before and after the correction
+            graph.contacts_after_site_exposure(
+                actor=actor, person_id=exposure.person_id, reaches=[before, graph.site_reach(exposure)]
             )
         return exposure

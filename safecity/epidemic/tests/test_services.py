@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,9 +11,10 @@ from django.utils import timezone
 from safecity.accounts.roles import Role
 from safecity.core.factories import make_user
 from safecity.epidemic import services
-from safecity.epidemic.choices import Classification, Proximity, Setting
-from safecity.epidemic.factories import DiseaseFactory, PersonFactory, ProtocolFactory
-from safecity.epidemic.models import Case, Contact, Exposure, Person
+from safecity.epidemic.choices import Classification, Proximity, Setting, SiteKind
+from safecity.epidemic.factories import DiseaseFactory, ExposureSiteFactory, PersonFactory, ProtocolFactory
+from safecity.epidemic.models import Case, Contact, Disease, Exposure, Person
+from safecity.epidemic.protocols import sync_protocols
 from safecity.epidemic.selectors import cluster_of, contacts_of_case
 
 TODAY = timezone.localdate()
@@ -249,3 +250,117 @@ def test_excluding_classification_needs_a_real_change(actor, city, disease):
     )
     with pytest.raises(ValidationError):
         services.case_classify(actor=actor, case=case, classification=Classification.CONFIRMED, reason="同")
+
+
+# --------------------------------------------------------------------------------------------------
+# Exposures at a site make contacts through the shipped protocols and survive a merge
+# --------------------------------------------------------------------------------------------------
+
+
+def _at(day: date, hour: int = 9):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _at_site(actor, person, site, day, *, setting=Setting.DINING, proximity=Proximity.SAME_SPACE):
+    return services.exposure_record(
+        actor=actor, person=person, source_site=site, exposed_on=day, setting=setting, proximity=proximity
+    )
+
+
+def _live(case) -> dict[int, str]:
+    return dict(Contact.objects.filter(case=case, archived_at__isnull=True).values_list("person_id", "contact_class"))
+
+
+def test_under_the_9th_edition_a_diner_in_the_same_room_as_a_case_is_a_close_contact_and_under_the_10th_not(
+    actor, city
+):
+    sync_protocols()
+    covid = Disease.objects.get(code="covid-19")
+    restaurant = ExposureSiteFactory(kind=SiteKind.EVENT, name="某酒家聚餐")
+    index, guest, spouse = PersonFactory(), PersonFactory(), PersonFactory()
+    case = services.case_create(
+        actor=actor,
+        person=index,
+        disease=covid,
+        classification=Classification.CONFIRMED,
+        source="fever_clinic",
+        onset_at=_at(date(2022, 9, 3)),
+        reported_at=_at(date(2022, 9, 5)),
+    )
+    assert case.protocol.version == "9" and Proximity.SAME_SPACE in case.protocol.close_proximities
+    _at_site(actor, index, restaurant, date(2022, 9, 1))
+    _at_site(actor, guest, restaurant, date(2022, 9, 1))
+    services.exposure_record(
+        actor=actor,
+        person=spouse,
+        source_person=guest,
+        exposed_on=date(2022, 9, 2),
+        setting=Setting.HOUSEHOLD,
+        proximity=Proximity.CLOSE_UNPROTECTED,
+    )
+    assert _live(case) == {guest.pk: "close", spouse.pk: "secondary"}
+    # the same dinner under the 10th edition ("乙类乙管"): no contacts are determined
+    later = ExposureSiteFactory(kind=SiteKind.EVENT)
+    index10, guest10 = PersonFactory(), PersonFactory()
+    case10 = services.case_create(
+        actor=actor, person=index10, disease=covid, classification=Classification.CONFIRMED, source="fever_clinic"
+    )
+    assert case10.protocol.version == "10"
+    _at_site(actor, index10, later, TODAY - timedelta(days=1))
+    _at_site(actor, guest10, later, TODAY - timedelta(days=1))
+    assert _live(case10) == {}
+
+
+def test_dengue_makes_no_contacts_at_a_site_however_close(actor, city):
+    """Dengue is vector-borne: its protocol has no close proximities, so persons bitten at the same market
+    on the same day are joined in the chain but not made contacts (they are entered by hand as its note says)."""
+    sync_protocols()
+    dengue = Disease.objects.get(code="dengue")
+    market = ExposureSiteFactory(name="农贸市场")
+    index, neighbour = PersonFactory(), PersonFactory()
+    case = services.case_create(
+        actor=actor, person=index, disease=dengue, classification=Classification.CONFIRMED, source="fever_clinic"
+    )
+    for person in (index, neighbour):
+        _at_site(actor, person, market, TODAY - timedelta(days=1), setting=Setting.MOSQUITO)
+    assert case.protocol.close_proximities == []
+    assert _live(case) == {}
+    assert cluster_of(index) == cluster_of(neighbour)
+
+
+def test_merge_brings_the_duplicates_site_exposures_into_the_contacts(actor, city, disease):
+    """The kept record is a case; the duplicate was recorded at a dinner and at a market with another case.
+    After the merge the case was at the dinner, so the other diner is its close contact (and so is the
+    other case, met at the market); the duplicate's close-contact row of the other case moves to the kept
+    person, whose household becomes a secondary contact of it."""
+    keep = PersonFactory(name="周七", id_number="", phone="13700000001")
+    duplicate = PersonFactory(name="周七", id_number="440524188001010014", phone="13700000001")
+    diner, other_index, household = PersonFactory(), PersonFactory(), PersonFactory()
+    dinner, market = ExposureSiteFactory(), ExposureSiteFactory()
+    day = TODAY - timedelta(days=1)
+    own_case = services.case_create(
+        actor=actor, person=keep, disease=disease, classification="confirmed", source="screening"
+    )
+    other_case = services.case_create(
+        actor=actor, person=other_index, disease=disease, classification="confirmed", source="screening"
+    )
+    services.exposure_record(
+        actor=actor,
+        person=household,
+        source_person=keep,
+        exposed_on=day,
+        setting=Setting.HOUSEHOLD,
+        proximity=Proximity.DISTANT,
+    )
+    _at_site(actor, duplicate, dinner, day)
+    _at_site(actor, diner, dinner, day)
+    _at_site(actor, duplicate, market, day, setting=Setting.OTHER)
+    _at_site(actor, other_index, market, day, setting=Setting.OTHER)
+    assert _live(own_case) == {}
+    assert _live(other_case) == {duplicate.pk: "close", diner.pk: "secondary"}  # dined with a close contact
+
+    kept = services.person_merge(actor=actor, keep=keep, duplicate=duplicate)
+
+    assert _live(own_case) == {diner.pk: "close", other_index.pk: "close"}
+    assert _live(other_case) == {kept.pk: "close", diner.pk: "secondary", household.pk: "secondary"}
+    assert Contact.objects.get(case=other_case, person=diner).via.person_id == kept.pk
