@@ -8,14 +8,13 @@ campaign are not added again once the campaign exists, the loop not once its ins
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
 from safecity.accounts.models import User
+from safecity.core.demo_clock import demo_clock
 from safecity.core.services import object_save
 from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
@@ -195,13 +194,6 @@ MAJOR_PLAN = {
 }
 
 
-@contextmanager
-def _clock(at: datetime):
-    """Run the steps inside as if it were ``at``: the services' times, the history and created times."""
-    with mock.patch("django.utils.timezone.now", return_value=at):
-        yield
-
-
 def _pick_target(county: str, town: str, category: str, used: set, rng: random.Random):
     qs = InspectionTarget.objects.filter(
         region__code__startswith=town or county, category=category, archived_at__isnull=True
@@ -223,7 +215,7 @@ def _run_loop(hazard, outcome: str, found: datetime, today: date, *, inspector, 
         return timezone.make_aware(datetime.combine(found_day + timedelta(days=days), time(hour, minute)))
 
     def step(when, service, actor, **kwargs):
-        with _clock(when):
+        with demo_clock(when):
             service(actor=actor, hazard=hazard, **kwargs)
 
     if outcome == "found":
@@ -236,7 +228,7 @@ def _run_loop(hazard, outcome: str, found: datetime, today: date, *, inspector, 
         for name, text in MAJOR_PLAN.items():
             setattr(hazard, name, text)
         hazard.supervision_level = SupervisionLevel.CITY if outcome == "major_applied" else SupervisionLevel.COUNTY
-        with _clock(at(first, 10)):
+        with demo_clock(at(first, 10)):
             object_save(actor=inspector, instance=hazard)
     step(
         at(first, 14),
@@ -316,7 +308,7 @@ def load_hazard_loop(seed: int = 4407, today: date | None = None) -> dict[str, i
                 longitude=target.longitude,
                 notes=INSPECTION_NOTES,
             )
-            with _clock(inspected_at):
+            with demo_clock(inspected_at):
                 hazards = services.inspection_record(
                     actor=inspector, inspection=inspection, results=services.checklist_results(target, answers)
                 )

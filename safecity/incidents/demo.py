@@ -19,16 +19,15 @@ kept, and so is a duty log entry with the same post and summary.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
 from safecity.accounts.models import User
+from safecity.core.demo_clock import demo_clock
 from safecity.core.services import object_save
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
@@ -37,13 +36,6 @@ from . import services
 from .choices import Category, Level, Subtype
 from .models import Incident
 from .services import ReportContent
-
-
-@contextmanager
-def _clock(at: datetime):
-    """Run the steps inside as if it were ``at`` (history rows, created/updated times, service clocks)."""
-    with mock.patch("django.utils.timezone.now", return_value=at):
-        yield
 
 
 @dataclass
@@ -277,7 +269,7 @@ def _log_entry(spec: DemoIncident, occurred_at: datetime, staff: User):
         recorded_by=staff,
         recorded_at=recorded_at,
     )
-    with _clock(recorded_at):
+    with demo_clock(recorded_at):
         return object_save(actor=staff, instance=entry)
 
 
@@ -308,11 +300,11 @@ def _load_one(spec: DemoIncident, now: datetime) -> bool:
         duty_log_entry=entry,
     )
     filed_at = occurred_at + spec.filed_after
-    with _clock(filed_at):
+    with demo_clock(filed_at):
         services.incident_report(actor=staff, incident=incident, content=spec.initial, now=filed_at)
     for step in spec.steps:
         at = occurred_at + step.after
-        with _clock(at):
+        with demo_clock(at):
             if step.kind == "complete":
                 deadline = incident.deadlines.get(rule=step.rule)
                 services.deadline_complete(actor=staff, deadline=deadline, done_at=at, note=step.note)
