@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from safecity.core import import_job_views, notification_views
+from safecity.core import import_job_views, notification_views, pickers
 from safecity.core.api import router
 from safecity.core.home import home
 from safecity.core.reveal import reveal
@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
     path("imports/<int:pk>/", import_job_views.import_job_detail, name="import_job"),
     path("imports/<int:pk>/confirm/", import_job_views.import_job_confirm, name="import_job_confirm"),
+    path("pick/<str:source>/", pickers.pick, name="pick"),
     path("reveal/<int:content_type_id>/<int:pk>/<str:field>/", reveal, name="reveal"),
     path("geo/", include("safecity.geo.urls")),
     path("orgs/", include("safecity.orgs.urls")),

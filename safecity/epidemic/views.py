@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -334,31 +334,11 @@ class PersonMergeView(ObjectView):
 @login_required
 def person_pick(request):
     """The person picker's search results (or, with ``choose``, the picker holding the chosen person)."""
-    import re
+    from safecity.core.pickers import pick_response
 
-    from safecity.core.masking import mask_id_number, mask_phone
+    from .widgets import SOURCE
 
-    from .filtersets import person_search_q
-    from .widgets import PersonPickWidget
-
-    target = re.sub(r"[^\w-]", "", request.GET.get("target", ""))[:60]
-    name = re.sub(r"[^\w-]", "", request.GET.get("name", ""))[:60]
-    visible = Person.objects.restrict(request.user).filter(merged_into__isnull=True, archived_at__isnull=True)
-    if request.GET.get("choose"):
-        person = get_object_or_404(visible, pk=request.GET["choose"])
-        widget = PersonPickWidget(attrs={"class": "form-control"}, user=request.user)
-        return HttpResponse(widget.render(name, person.pk, attrs={"id": target}))
-    query = next((v for k, v in request.GET.items() if k.endswith("__q")), "").strip()
-    persons = []
-    if query:
-        for person in visible.filter(person_search_q(query)).select_related("region")[:10]:
-            person.masked_id, person.masked_phone = mask_id_number(person.id_number), mask_phone(person.phone)
-            persons.append(person)
-    return render(
-        request,
-        "epidemic/person_pick_results.html",
-        {"persons": persons, "searched": bool(query), "target": target, "name": name, "url": request.path},
-    )
+    return pick_response(request, SOURCE, mode="typed")
 
 
 @login_required
@@ -627,7 +607,8 @@ def chain_view(request, pk: int):
             "classes": selectors.class_labels(),
             "texts": {
                 "loading": _("Loading…"),
-                "shown": _("nodes drawn / in the chain:"),
+                # {shown} and {total} are filled in by chain.js
+                "shown": _("{shown} of the chain's {total} nodes drawn"),
                 "aggregated": _("the rest aggregated into count nodes"),
                 "generation": _("generation"),
                 "error": _("The chain could not be loaded."),

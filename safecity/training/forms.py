@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.forms import BaseForm, BaseModelForm
+from safecity.core.pickers import use_picker
 from safecity.core.validators import normalize_id_number, normalize_phone
 from safecity.geo.fields import RegionChoiceField
 
@@ -10,16 +11,23 @@ from .choices import HolderKind
 from .models import Attendance, Certificate, Course
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: The holder fields picked by search, and their pick sources (see ``safecity.core.pickers``).
+HOLDER_PICKERS = {
+    "volunteer": "volunteers.volunteer",
+    "expert": "resources.expert",
+    "team_member": "resources.teammember",
+}
 HOLDER_FIELDS = ["holder_kind", "volunteer", "expert", "team_member", "person_name", "person_id_number", "person_phone"]
 
 
 class HolderFormMixin:
-    """The holder: one choice per kind (scoped lists), or a person by name, identity number and phone."""
+    """The holder: one search picker per kind (scoped), or a person by name, identity number and phone."""
 
     def setup_holder(self):
-        for name in ("volunteer", "expert", "team_member"):
+        for name, source in HOLDER_PICKERS.items():
             field = self.fields[name]
             field.queryset = field.queryset.select_related(*(("team",) if name == "team_member" else ("region",)))
+            use_picker(self, name, source)
         self.fields["holder_kind"].widget.attrs["data-testid"] = "holder-kind"
 
     def clean_person_id_number(self):

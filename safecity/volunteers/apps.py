@@ -15,3 +15,18 @@ class VolunteersConfig(AppConfig):
         from . import rules
 
         load_after_migrate(self, rules.load_skills)
+        register_pickers()
+
+
+def register_pickers() -> None:
+    """Volunteers are chosen by search (see :mod:`safecity.core.pickers`), never from a city-long list."""
+    from django.db.models import Q
+
+    from safecity.core import pickers
+
+    from .choices import VolunteerStatus
+    from .models import Volunteer
+
+    masked = {"id_number": "id_number", "phone": "phone"}
+    pickers.register("volunteers.volunteer", Volunteer, masked=masked)
+    pickers.register("volunteers.active_volunteer", Volunteer, masked=masked, filter=Q(status=VolunteerStatus.ACTIVE))

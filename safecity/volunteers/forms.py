@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.forms import BaseForm, BaseModelForm, ImportChoiceField
+from safecity.core.pickers import use_picker
 from safecity.core.validators import normalize_id_number, normalize_phone
 from safecity.geo.codes import normalize_code
 from safecity.geo.fields import RegionChoiceField
@@ -210,9 +211,15 @@ class VolunteerTeamForm(BaseModelForm):
 
 
 class MembershipForm(BaseForm):
+    """A new team member: the volunteer is picked by search among the active volunteers of the user's area."""
+
     volunteer = forms.ModelChoiceField(Volunteer.objects.filter(status=VolunteerStatus.ACTIVE), label=_("volunteer"))
     role = forms.ChoiceField(choices=MembershipRole.choices, label=_("role"), initial=MembershipRole.MEMBER)
     joined_on = forms.DateField(label=_("joined on"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self, "volunteer", "volunteers.active_volunteer")
 
 
 class DeploymentForm(BaseModelForm):
@@ -235,12 +242,18 @@ class DeploymentForm(BaseModelForm):
 
 
 class ParticipantsForm(BaseForm):
+    """Volunteers sent on a deployment: picked by search (any number), or a whole team."""
+
     volunteers = forms.ModelMultipleChoiceField(
         Volunteer.objects.filter(status=VolunteerStatus.ACTIVE).select_related("region"),
         label=_("volunteers"),
         required=False,
     )
     team = forms.ModelChoiceField(VolunteerTeam.objects.all(), label=_("whole team"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self, "volunteers", "volunteers.active_volunteer", multiple=True)
 
     def clean(self):
         cleaned = super().clean()

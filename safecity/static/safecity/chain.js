@@ -217,7 +217,7 @@
           data.towns.forEach(function (t) { var o = document.createElement("option"); o.value = t.code; o.textContent = t.name; town.appendChild(o); });
           town.value = current;
         }
-        statusBox.textContent = text.shown + " " + data.shown_nodes + " / " + data.total_nodes +
+        statusBox.textContent = text.shown.replace("{shown}", data.shown_nodes).replace("{total}", data.total_nodes) +
           (data.truncated ? " · " + text.aggregated : "");
         canvas.dataset.nodeCount = String(data.shown_nodes);
         canvas.dataset.ready = "1";
