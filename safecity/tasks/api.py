@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -134,7 +134,8 @@ class TaskViewSet(BaseModelViewSet):
     """Tasks in the caller's scope (a task belongs to its responsible unit's region).
 
     POST creates an open task (the responsible person is notified). The status moves only by the
-    step actions; a refused step is 400 with the reason and changes nothing.
+    step actions; a refused step is 400 with the reason (403 when the caller's side may not take it,
+    see ``safecity.tasks.rules.STEP_SIDES``) and changes nothing.
     """
 
     model = Task
@@ -155,6 +156,10 @@ class TaskViewSet(BaseModelViewSet):
 
     def _step(self, request, run, serializer_class=None):
         task = self.get_object()
+        try:  # the caller's side first: 403 with the reason, whatever the payload
+            services.require_side(request.user, task, self.action)
+        except services.StepRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
         data = {}
         if serializer_class is not None:
             payload = serializer_class(data=request.data, context=self.get_serializer_context())
@@ -162,6 +167,8 @@ class TaskViewSet(BaseModelViewSet):
             data = dict(payload.validated_data)
         try:
             run(actor=request.user, task=task, **data)
+        except services.StepRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
         except DjangoValidationError as exc:
             raise drf_validation_error(exc) from exc
         except OutOfScope as exc:

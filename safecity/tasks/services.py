@@ -12,7 +12,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -25,15 +25,73 @@ from safecity.core.services import object_save
 from . import attachments
 from .choices import TaskStatus
 from .models import Task, TaskFeedback
-from .rules import TARGET_STATUS, TRANSITIONS, setting
+from .rules import (
+    REFUSALS,
+    RESPONSIBLE,
+    STAND_IN_STEPS,
+    STEP_SIDES,
+    SUPERVISING,
+    SUPERVISING_ROLES,
+    TARGET_STATUS,
+    TRANSITIONS,
+    setting,
+)
 
 
-def allowed(task: Task, step: str) -> bool:
-    """Whether ``step`` may be taken from the task's current status (archived tasks take none)."""
-    return task.archived_at is None and task.status in TRANSITIONS[step]
+class StepRefused(PermissionDenied):
+    """The user is not on a side that may take the step (:data:`.rules.STEP_SIDES`); nothing changed."""
+
+    def __init__(self, message: str, step: str) -> None:
+        super().__init__(message)
+        self.message, self.step = message, step
 
 
-def _require(task: Task, step: str) -> None:
+def _responsible_side_has_nobody(task: Task) -> bool:
+    return task.responsible_person_id is None and not _doers(task)
+
+
+def sides_of(user, task: Task) -> set[str]:
+    """The sides of ``task`` that ``user`` stands on (the system, ``None``, stands on both)."""
+    if user is None:
+        return {RESPONSIBLE, SUPERVISING}
+    sides = set()
+    if user.pk == task.responsible_person_id or (
+        getattr(user, "department_id", None) and user.department_id == task.responsible_organization_id
+    ):
+        sides.add(RESPONSIBLE)
+    if (
+        user.is_superuser
+        or user.pk in (task.supervisor_id, task.created_by_id)
+        or user.groups.filter(name__in=SUPERVISING_ROLES).exists()
+    ):
+        sides.add(SUPERVISING)
+    return sides
+
+
+def may(user, task: Task, step: str) -> bool:
+    """Whether ``user`` is on a side that may take ``step`` on ``task`` (whatever its status)."""
+    sides = sides_of(user, task)
+    if sides & set(STEP_SIDES[step]):
+        return True
+    return step in STAND_IN_STEPS and SUPERVISING in sides and _responsible_side_has_nobody(task)
+
+
+def require_side(user, task: Task, step: str) -> None:
+    """Refuse (:class:`StepRefused`, with the reason) a step the user's side may not take."""
+    if not may(user, task, step):
+        raise StepRefused(str(REFUSALS[step]), step)
+
+
+def allowed(task: Task, step: str, user=None, *, check_user: bool = False) -> bool:
+    """Whether ``step`` may be taken from the task's current status (archived tasks take none) and,
+    with ``check_user``, by ``user``'s side."""
+    if task.archived_at is not None or task.status not in TRANSITIONS[step]:
+        return False
+    return not check_user or may(user, task, step)
+
+
+def _require(task: Task, step: str, actor=None) -> None:
+    """The step must be possible from the task's status, and ``actor``'s side must be allowed to take it."""
     if task.archived_at is not None:
         raise ValidationError(_("The task is archived."), code="archived")
     if task.status not in TRANSITIONS[step]:
@@ -42,6 +100,7 @@ def _require(task: Task, step: str) -> None:
         else:
             message = _("Not possible while the task is %(status)s.")
         raise ValidationError(message % {"status": task.get_status_display()}, code="wrong_status")
+    require_side(actor, task, step)
 
 
 def _check_person_sees_task(task: Task) -> None:
@@ -97,7 +156,7 @@ def task_assign(
     *, actor, task: Task, responsible_organization, responsible_person=None, deadline: date | None = None
 ) -> Task:
     """(Re-)assign an unfinished task: responsible unit, person, and optionally a new deadline."""
-    _require(task, "assign")
+    _require(task, "assign", actor)
     before = (task.responsible_person_id, task.deadline)
     task.responsible_organization = responsible_organization
     task.responsible_person = responsible_person
@@ -112,7 +171,7 @@ def task_assign(
 
 def task_start(*, actor, task: Task) -> Task:
     """The responsible side starts work (open → in progress)."""
-    _require(task, "start")
+    _require(task, "start", actor)
     task.status = TARGET_STATUS["start"]
     task.started_at = timezone.now()
     return object_save(actor=actor, instance=task, change_reason="started")
@@ -121,7 +180,7 @@ def task_start(*, actor, task: Task) -> Task:
 @transaction.atomic
 def task_feedback(*, actor, task: Task, text: str, percent: int) -> TaskFeedback:
     """A progress report. Reporting on an open task starts it."""
-    _require(task, "feedback")
+    _require(task, "feedback", actor)
     text = (text or "").strip()
     errors = {}
     if not text:
@@ -145,7 +204,7 @@ def task_feedback(*, actor, task: Task, text: str, percent: int) -> TaskFeedback
 
 def task_complete(*, actor, task: Task, result: str, evidence: str = "", attachment=None) -> Task:
     """Report the task done, with its result (required) and evidence (text and/or one attached file)."""
-    _require(task, "complete")
+    _require(task, "complete", actor)
     result = (result or "").strip()
     if not result:
         raise ValidationError({"result": _("Describe the result before reporting the task done.")}, code="no_result")
@@ -181,7 +240,7 @@ def task_complete(*, actor, task: Task, result: str, evidence: str = "", attachm
 
 def task_cancel(*, actor, task: Task, reason: str) -> Task:
     """Cancel an unfinished task; the reason is required and kept."""
-    _require(task, "cancel")
+    _require(task, "cancel", actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling.")}, code="no_reason")
@@ -196,7 +255,7 @@ def task_reopen(*, actor, task: Task, reason: str) -> Task:
 
     The previous result stays in the history; the task takes a new one when done again.
     """
-    _require(task, "reopen")
+    _require(task, "reopen", actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for re-opening.")}, code="no_reason")

@@ -156,7 +156,7 @@ class TaskDetailView(ObjectDetailView):
         forms = {}
         for step in STEP_BUTTONS:
             form_class = STEPS[step][0]
-            if can and services.allowed(task, step):
+            if can and services.allowed(task, step, self.request.user, check_user=True):
                 forms[step] = bound.get(step) or (form_class(user=self.request.user) if form_class else None)
         if "assign" in forms and "assign" not in bound:
             forms["assign"] = AssignForm(
@@ -206,12 +206,21 @@ class TaskStepView(TaskDetailView):
         if step is None:
             raise Http404
         form_class, run, done = step
+        try:  # the user's side first: a refused step says why, whatever was typed
+            services.require_side(request.user, task, kwargs["step"])
+        except services.StepRefused as exc:
+            messages.error(request, exc.message)
+            return self.page(task, status=403)
         form = form_class(data=request.POST, files=request.FILES, user=request.user) if form_class else None
         if form is not None and not form.is_valid():
             return self.page(task, {kwargs["step"]: form}, status=400)
         data = dict(form.cleaned_data) if form is not None else {}
         try:
             run(request, task, data)
+        except services.StepRefused as exc:
+            task.refresh_from_db()
+            messages.error(request, exc.message)
+            return self.page(task, status=403)
         except (ValidationError, OutOfScope) as exc:
             task.refresh_from_db()
             if form is None:

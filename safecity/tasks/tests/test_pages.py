@@ -35,17 +35,25 @@ def step_url(task, step):
     return reverse("tasks:task_step", kwargs={"pk": task.pk, "step": step})
 
 
-def test_the_detail_page_offers_only_the_steps_allowed_now(xinhui_client, task):
-    page = xinhui_client.get(task.get_absolute_url())
+def test_the_detail_page_offers_only_the_steps_allowed_now_to_the_users_side(xinhui_client, hq_user, task):
+    from django.test import Client
+
+    client = Client()
+    page = xinhui_client.get(task.get_absolute_url())  # the responsible person
     names = [s["name"] for s in page.context["steps"]]
-    assert names == ["start", "feedback", "complete", "assign", "cancel"]
+    assert names == ["start", "feedback", "complete"]
     html = page.content.decode()
-    for field in ('name="result"', 'name="percent"', 'name="attachment"', 'name="reason"', 'name="deadline"'):
+    for field in ('name="result"', 'name="percent"', 'name="attachment"'):
         assert field in html, field
+    assert 'name="reason"' not in html and 'name="deadline"' not in html
+    client.force_login(hq_user)  # the supervisor
+    page = client.get(task.get_absolute_url())
+    assert [s["name"] for s in page.context["steps"]] == ["assign", "cancel"]
+    for field in ('name="reason"', 'name="deadline"'):
+        assert field in page.content.decode(), field
     services.task_complete(actor=task.responsible_person, task=task, result="已完成")
-    page = xinhui_client.get(task.get_absolute_url())
-    assert [s["name"] for s in page.context["steps"]] == ["reopen"]
-    assert 'name="reason"' in page.content.decode()
+    assert [s["name"] for s in client.get(task.get_absolute_url()).context["steps"]] == ["reopen"]
+    assert [s["name"] for s in xinhui_client.get(task.get_absolute_url()).context["steps"]] == []
 
 
 def test_completing_on_the_page_without_a_result_is_400_with_the_field_error_and_changes_nothing(xinhui_client, task):
@@ -115,7 +123,7 @@ def test_the_list_filters_overdue_and_source_kind(xinhui_client, task, hq_user, 
     assert page.context["table"].paginator.count == 2
 
 
-def test_api_steps_refuse_with_400_and_change_nothing(xinhui_client, task):
+def test_api_steps_refuse_with_400_and_change_nothing(xinhui_client, client, hq_user, task):
     url = f"/api/tasks/{task.pk}/"
     refused = xinhui_client.post(f"{url}complete/", {"result": ""}, content_type="application/json")
     assert refused.status_code == 400 and "result" in refused.json()
@@ -125,7 +133,8 @@ def test_api_steps_refuse_with_400_and_change_nothing(xinhui_client, task):
     assert again.status_code == 400
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
-    reopened = xinhui_client.post(f"{url}reopen/", {"reason": "退回"}, content_type="application/json")
+    client.force_login(hq_user)  # re-opening is the supervisor's
+    reopened = client.post(f"{url}reopen/", {"reason": "退回"}, content_type="application/json")
     assert reopened.status_code == 200 and reopened.json()["status"] == "in_progress"
 
 
@@ -145,7 +154,8 @@ def test_the_home_page_counts_open_and_overdue_tasks(xinhui_client, task, hq_use
     assert stats["Tasks overdue"] == (1, True)
 
 
-def test_api_assign_offers_only_units_and_people_in_the_users_area(xinhui_client, task, city):
+def test_api_assign_offers_only_units_and_people_in_the_users_area(xinhui_client, task, city, xinhui_user):
+    Task.objects.filter(pk=task.pk).update(supervisor=xinhui_user)  # the county supervises it
     taishan_bureau = OrganizationFactory(name="台山市应急管理局", region=city["taishan"])
     taishan_officer = make_user("county-taishan-2", Role.COUNTY_STAFF, city["taishan"].code)
     url = f"/api/tasks/{task.pk}/assign/"
