@@ -1,12 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VolunteerStatus(models.TextChoices):
     """Whether a volunteer can be sent out."""
 
-    ACTIVE = "active", _("active")
-    INACTIVE = "inactive", _("inactive")
+    # "active" alone is also a transmission chain's state (活跃): the context keeps the two apart
+    ACTIVE = "active", pgettext_lazy("volunteer status", "active")
+    INACTIVE = "inactive", pgettext_lazy("volunteer status", "inactive")
 
 
 class Sex(models.TextChoices):
