@@ -158,6 +158,10 @@ class CaseSerializer(BaseModelSerializer):
 class ContactSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     via_person = serializers.IntegerField(source="via.person_id", read_only=True, allow_null=True)
+    shared_site = serializers.SerializerMethodField(help_text="The site where they were exposed together, if any.")
+
+    def get_shared_site(self, obj) -> str | None:
+        return getattr(obj, "shared_site", None)
 
     class Meta:
         model = Contact
@@ -170,6 +174,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "degree",
             "via",
             "via_person",
+            "shared_site",
             "protocol",
             "first_exposed_on",
             "last_exposed_on",

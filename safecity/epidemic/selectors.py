@@ -24,9 +24,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -64,8 +65,35 @@ def contacts_of_case(case: Case, depth: int = 2, *, user=None) -> QuerySet[Conta
         manager.filter(q, archived_at__isnull=True)
         .select_related("person", "case", "via", "via__person")
         .only(*_CONTACT_COLUMNS)
+        .annotate(linker_id=Coalesce("via__person_id", "case__person_id"), shared_site=_shared_site())
         .order_by("degree", "first_exposed_on", "pk")
     )
+
+
+def _shared_site() -> Subquery:
+    """The name of the first site where the contact's person and the person linking them to the case — the
+    case's person for a close contact, the close contact they came through for a secondary one — were
+    exposed on overlapping days (what made them a contact there); ``None`` when they met person to person.
+    Needs ``linker_id`` on the outer rows."""
+    end = Coalesce("last_exposed_on", "exposed_on")
+    linker_there = (
+        Exposure.objects.filter(
+            archived_at__isnull=True,
+            source_site=OuterRef("source_site"),
+            person_id=OuterRef(OuterRef("linker_id")),
+            exposed_on__lte=OuterRef("end"),
+        )
+        .annotate(end=end)
+        .filter(end__gte=OuterRef("exposed_on"))
+    )
+    own = (
+        Exposure.objects.filter(archived_at__isnull=True, source_site__isnull=False, person_id=OuterRef("person_id"))
+        .annotate(end=end)
+        .filter(Exists(linker_there))
+        .order_by("exposed_on", "pk")
+        .values("source_site__name")[:1]
+    )
+    return Subquery(own)
 
 
 #: What the callers of :func:`contacts_of_case` show (the case page's table, the API's ContactSerializer):

@@ -95,6 +95,7 @@ class ContactTable(tables.Table):
     contact_class = tables.Column(attrs={"td": {"data-col": "class"}})
     degree = tables.Column()
     via = tables.Column(accessor="via__person", verbose_name=_("through"), linkify=True, orderable=False)
+    shared_site = tables.Column(verbose_name=_("at site"), orderable=False, default="")
     case = tables.Column(linkify=True, order_by=("case__number",))
     first_exposed_on = tables.DateColumn(format="Y-m-d")
     last_exposed_on = tables.DateColumn(format="Y-m-d")
@@ -107,6 +108,7 @@ class ContactTable(tables.Table):
             "contact_class",
             "degree",
             "via",
+            "shared_site",
             "case",
             "first_exposed_on",
             "last_exposed_on",
