@@ -154,6 +154,20 @@ class TaskViewSet(BaseModelViewSet):
         "timeline": "view",
     }
 
+    def perform_update(self, serializer):
+        self._require_side(serializer.instance, "edit")
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        self._require_side(instance, "archive")
+        super().perform_destroy(instance)
+
+    def _require_side(self, task, step: str) -> None:
+        try:
+            services.require_side(self.request.user, task, step)
+        except services.StepRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+
     def _step(self, request, run, serializer_class=None):
         task = self.get_object()
         try:  # the caller's side first: 403 with the reason, whatever the payload

@@ -68,6 +68,8 @@ STEP_SIDES: dict[str, tuple[str, ...]] = {
     "assign": (SUPERVISING,),
     "cancel": (SUPERVISING,),
     "reopen": (SUPERVISING,),
+    "edit": (SUPERVISING,),
+    "archive": (SUPERVISING,),
 }
 """Which side may take which step (督办: 承办方办理、督办方督促).
 
@@ -77,6 +79,9 @@ STEP_SIDES: dict[str, tuple[str, ...]] = {
 - *assign*, *cancel*, *reopen*: the supervising side decides who does the task and by when, whether it
   is still needed, and whether a reported result is accepted — re-opening is how a result is refused
   ("退回"), so the responsible side cannot re-open or cancel its own task, nor hand it on.
+- *edit*, *archive*: changing what the task is (title, deadline, responsible unit and person, supervisor)
+  or withdrawing it is the supervising side's too — otherwise the edit form would undo the table (a
+  responsible unit naming itself supervisor, or moving its own deadline).
 - A user can be on both sides (a supervisor in the responsible unit) and takes the steps of both.
 - Stand-in (代报): while the responsible side has nobody in SafeCity (no responsible person and no active
   user in the responsible unit — many units have no accounts), the supervising side records the
@@ -98,4 +103,6 @@ REFUSALS: dict[str, str] = {
     "assign": _("Only the supervisor, the task's creator or the HQ can re-assign this task."),
     "cancel": _("Only the supervisor, the task's creator or the HQ can cancel this task."),
     "reopen": _("Only the supervisor, the task's creator or the HQ can re-open this task."),
+    "edit": _("Only the supervisor, the task's creator or the HQ can change this task."),
+    "archive": _("Only the supervisor, the task's creator or the HQ can archive this task."),
 }

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safecity.core.exceptions import OutOfScope
-from safecity.core.views import ObjectDetailView, ObjectEditView, ObjectView, ObjectViews, _add_model_errors, _url
+from safecity.core.views import (
+    ObjectArchiveView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectView,
+    ObjectViews,
+    _add_model_errors,
+    _url,
+)
 
 from . import services
 from .filtersets import TaskFilterSet
@@ -152,6 +160,7 @@ class TaskDetailView(ObjectDetailView):
     def page(self, task: Task, bound: dict | None = None, status: int = 200):
         bound = bound or {}
         config = self.config
+        user = self.request.user
         can = self.request.user.has_perm("tasks.change_task") and task.archived_at is None
         forms = {}
         for step in STEP_BUTTONS:
@@ -176,8 +185,8 @@ class TaskDetailView(ObjectDetailView):
             ],
             related=[],
             history_url=_url(config, "history", pk=task.pk),
-            edit_url=_url(config, "edit", pk=task.pk),
-            archive_url=_url(config, "archive", pk=task.pk),
+            edit_url=_url(config, "edit", pk=task.pk) if services.may(user, task, "edit") else None,
+            archive_url=_url(config, "archive", pk=task.pk) if services.may(user, task, "archive") else None,
             restore_url=_url(config, "restore", pk=task.pk),
             tab="details",
             steps=[
@@ -236,7 +245,14 @@ class TaskStepView(TaskDetailView):
 
 
 class TaskEditView(ObjectEditView):
-    """Adding a task goes through ``task_create`` (the responsible person is notified); editing is generic."""
+    """Adding a task goes through ``task_create`` (the responsible person is notified); editing is generic, for
+    the supervising side only (``rules.STEP_SIDES["edit"]``: 403 with the reason otherwise)."""
+
+    def get_instance(self):
+        instance = super().get_instance()
+        if "pk" in self.kwargs:
+            services.require_side(self.request.user, instance, "edit")
+        return instance
 
     def post(self, request, *args, **kwargs):
         if "pk" in kwargs:
@@ -255,6 +271,15 @@ class TaskEditView(ObjectEditView):
                 messages.success(request, _("Saved %(object)s.") % {"object": task})
                 return HttpResponseRedirect(task.get_absolute_url())
         return self.render_form(form, instance, status=400)
+
+
+class TaskArchiveView(ObjectArchiveView):
+    """Archiving withdraws the task: the supervising side's (``rules.STEP_SIDES["archive"]``)."""
+
+    def get_object(self, action: str | None = None):
+        task = super().get_object(action)
+        services.require_side(self.request.user, task, "archive")
+        return task
 
 
 class MyTasksView(ObjectView):
@@ -318,7 +343,7 @@ class TaskViews(ObjectViews):
     form = TaskForm
     select_related = ("region", "responsible_organization", "responsible_person", "source_type")
     actions = ("list", "detail", "history", "add", "edit", "archive", "restore")
-    view_classes = {"detail": TaskDetailView, "add": TaskEditView, "edit": TaskEditView}
+    view_classes = {"detail": TaskDetailView, "add": TaskEditView, "edit": TaskEditView, "archive": TaskArchiveView}
     detail_fields = [
         "title",
         "detail",

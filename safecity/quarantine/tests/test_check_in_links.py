@@ -140,8 +140,7 @@ def test_a_checked_in_person_shows_the_bed_with_a_link_instead_of_the_action(
     for html in (_person_page(xinhui_client, close_plan.person), _plan_page(xinhui_client, close_plan)):
         assert ACTION not in html
         assert 'data-testid="quarantine-stay"' in html
-        assert "大泽镇隔离酒店" in html and f"room {stay.bed.room.number}" in html
-        assert f"bed {stay.bed.label}" in html and since in html
+        assert f"大泽镇隔离酒店 · {stay.bed.room.number} 房 · {stay.bed.label} 床 · 自 {since} 起" in html
         assert f'href="{stay.get_absolute_url()}" data-testid="quarantine-stay-link"' in html
     # the check-in form, opened anyway, says where the person already is
     page = xinhui_client.get("/quarantine/stays/add/", {"person": close_plan.person_id}).content.decode()
