@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from safecity.accounts.roles import Role
 from safecity.core.factories import OrganizationFactory
 from safecity.core.testing import ScopedModelTests
 from safecity.tasks.factories import TaskFactory
@@ -14,6 +15,8 @@ def _deadline() -> str:
 
 class TestTask(ScopedModelTests):
     views = TaskViews
+    # changing and archiving a task is the supervising side's (tasks.rules.STEP_SIDES): the HQ duty officer is
+    actor_role = Role.HQ_DUTY_OFFICER
     api_url = "/api/tasks/"
     edit_change = ("title", "改过的任务")
 
