@@ -197,9 +197,14 @@ def _signature(path: Path) -> str:
 
 
 def _keep(importer: JobImporter, job: ImportJob, result) -> None:
+    """Keep the check's rows; if they cannot be written (disk full …), keep nothing: the import checks again."""
     kept = _kept_path(job)
-    importer.keep(result, kept)
-    kept.with_suffix(".sig").write_text(_signature(kept))
+    try:
+        importer.keep(result, kept)
+        kept.with_suffix(".sig").write_text(_signature(kept))
+    except OSError:
+        kept.unlink(missing_ok=True)
+        kept.with_suffix(".sig").unlink(missing_ok=True)
 
 
 def _kept_file(importer: JobImporter, job: ImportJob) -> Path | None:

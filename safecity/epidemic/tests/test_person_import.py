@@ -2,8 +2,11 @@
 written), repeated persons merged within the file and matched against the person index, the user's
 county only, history rows for every person created; large files as a background job."""
 
+import dataclasses
+
 import pytest
 
+from safecity.core import import_jobs
 from safecity.core.import_jobs import confirm_import_job, run_import_job, start_import_job
 from safecity.core.models import ImportJob, ImportJobStatus
 from safecity.core.validators import id_check_char
@@ -366,3 +369,18 @@ def test_a_kept_check_is_refused_whole_when_the_user_lost_the_area_since(xinhui_
     run_import_job(job.pk, commit=True)
     job.refresh_from_db()
     assert job.status == ImportJobStatus.FAILED and Person.objects.count() == 0
+
+
+def test_a_check_whose_rows_cannot_be_kept_still_imports_by_checking_again(xinhui_user, monkeypatch):
+    def disk_full(result, path):
+        path.write_text("partial")
+        raise OSError(28, "No space left on device")
+
+    importer = person_import.JOB_IMPORTER
+    monkeypatch.setitem(import_jobs._importers, importer.key, dataclasses.replace(importer, keep=disk_full))
+    rows = [[f"人员{i}", id_number(490 + i), "", "", VILLAGE, "", ""] for i in range(4)]
+    job = _checked_job(xinhui_user, rows)
+    assert not (_import_folder() / f"{job.file}.checked").exists()
+    run_import_job(job.pk, commit=True)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportJobStatus.DONE, 4)
