@@ -36,7 +36,9 @@ def test_register_with_consent_send_on_a_deployment_and_see_the_hours(
     expect(page.locator("body")).not_to_contain_text(person.id_number)
 
     page.goto(work.get_absolute_url())
-    page.locator("select[name=volunteers]").select_option(str(person.pk))
+    page.locator("[data-testid=volunteers-search]").fill("林晓")  # chosen by search, not from a list of everyone
+    page.locator(f"[data-testid=pick-{person.pk}]").click()
+    expect(page.locator("[data-testid=volunteers-chosen]")).to_contain_text("林晓雯")
     page.locator("[data-testid=add-participants]").click()
     row = page.locator("#sc-participations tr[data-volunteer=林晓雯]")
     row.locator("[data-testid=hours-input]").fill("9")
