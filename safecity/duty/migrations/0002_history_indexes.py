@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -16,209 +18,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicaldutylogentry',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutylogentry',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutylogentry',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutylogentry',
-            name='occurred_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='time of the call or event'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutylogentry',
-            name='post',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='duty.dutypost', verbose_name='duty post'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutylogentry',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutylogentry',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutypost',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutypost',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutypost',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutypost',
-            name='kind',
-            field=models.CharField(choices=[('city_room', 'city duty room'), ('county_room', 'county duty room'), ('town_room', 'town duty room'), ('department_room', 'department duty room')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutypost',
-            name='organization',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, help_text='The department or government body that keeps this duty room, if any.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='organization'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutypost',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutypost',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='handed_over_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='handed over at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='incoming',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='incoming officer'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='outgoing',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='outgoing officer'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='post',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='duty.dutypost', verbose_name='duty post'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhandover',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='ends_at',
-            field=models.DateTimeField(verbose_name='ends at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='leader',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='leader on shift'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='post',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='duty.dutypost', verbose_name='duty post'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='starts_at',
-            field=models.DateTimeField(verbose_name='starts at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift_officers',
-            name='shift',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='duty.shift'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshift_officers',
-            name='user',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='from_user',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handing over'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='shift',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='duty.shift', verbose_name='shift'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='to_user',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taking over'),
-        ),
-        migrations.AlterField(
-            model_name='historicalshiftswap',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicaldutylogentry': ['archived_at', 'created_at', 'created_by', 'occurred_at', 'post', 'recorded_by', 'updated_by'],
+                'historicaldutypost': ['archived_at', 'created_at', 'created_by', 'kind', 'organization', 'region', 'updated_by'],
+                'historicalhandover': ['acknowledged_by', 'archived_at', 'created_at', 'created_by', 'handed_over_at', 'incoming', 'outgoing', 'post', 'updated_by'],
+                'historicalshift': ['archived_at', 'created_at', 'created_by', 'ends_at', 'leader', 'post', 'starts_at', 'updated_by'],
+                'historicalshift_officers': ['shift', 'user'],
+                'historicalshiftswap': ['archived_at', 'created_at', 'created_by', 'decided_by', 'from_user', 'shift', 'to_user', 'updated_by'],
+            },
         ),
     ]

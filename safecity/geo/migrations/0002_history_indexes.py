@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -13,44 +15,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='code',
-            field=models.CharField(help_text="12-digit statistical code; grids add 3 digits to their village's code.", max_length=15, verbose_name='region code'),
-        ),
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='level',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'province'), (2, 'city'), (3, 'county'), (4, 'town'), (5, 'village'), (6, 'grid')], editable=False, verbose_name='level'),
-        ),
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='parent',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='parent region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='prefix',
-            field=models.CharField(editable=False, max_length=15, verbose_name='code prefix'),
-        ),
-        migrations.AlterField(
-            model_name='historicalregion',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicalregion': ['archived_at', 'code', 'created_at', 'created_by', 'level', 'parent', 'prefix', 'updated_by'],
+            },
         ),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -15,204 +17,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalcampaign',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcampaign',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcampaign',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcampaign',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcampaign',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='found_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='found by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='inspection',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hazards.inspection', verbose_name='inspection'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='level',
-            field=models.CharField(choices=[('ordinary', 'ordinary hazard'), ('major', 'major hazard')], default='ordinary', max_length=10, verbose_name='hazard level'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='rectified_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='rectified by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='reinspected_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='re-inspected by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='responsible_person',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='responsible person'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='responsible_unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='responsible unit'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='target',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hazards.inspectiontarget', verbose_name='inspection target'),
-        ),
-        migrations.AlterField(
-            model_name='historicalhazard',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='campaign',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hazards.campaign', verbose_name='campaign'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='inspector',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='inspector'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='submission_key',
-            field=models.UUIDField(blank=True, editable=False, null=True, verbose_name='submission key'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='target',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hazards.inspectiontarget', verbose_name='inspection target'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspection',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='category',
-            field=models.CharField(choices=[('construction_site', 'construction site'), ('road_section', 'rural road section'), ('ferry_crossing', 'ferry crossing'), ('three_in_one', 'three-in-one premises'), ('urban_village', 'urban village'), ('hazardous_chemicals', 'hazardous-chemicals enterprise'), ('crowded_place', 'crowded place'), ('care_home_school', 'care home or school')], max_length=30, verbose_name='category'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='responsible_unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='responsible unit'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='risk_grade',
-            field=models.CharField(choices=[('major', 'major risk (red)'), ('high', 'high risk (orange)'), ('moderate', 'moderate risk (yellow)'), ('low', 'low risk (blue)')], default='low', max_length=10, verbose_name='risk grade'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectiontarget',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectionteam',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectionteam',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectionteam',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectionteam',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinspectionteam',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicalcampaign': ['archived_at', 'created_at', 'created_by', 'region', 'updated_by'],
+                'historicalhazard': ['archived_at', 'created_at', 'created_by', 'found_by', 'inspection', 'level', 'rectified_by', 'region', 'reinspected_by', 'responsible_person', 'responsible_unit', 'target', 'updated_by'],
+                'historicalinspection': ['archived_at', 'campaign', 'created_at', 'created_by', 'inspector', 'region', 'submission_key', 'target', 'updated_by'],
+                'historicalinspectiontarget': ['archived_at', 'category', 'created_at', 'created_by', 'region', 'responsible_unit', 'risk_grade', 'updated_by'],
+                'historicalinspectionteam': ['archived_at', 'created_at', 'created_by', 'region', 'updated_by'],
+            },
         ),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -16,89 +18,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='category',
-            field=models.CharField(choices=[('natural_disaster', 'natural disaster'), ('accident', 'accident'), ('public_health', 'public-health event'), ('social_security', 'social-security event')], max_length=30, verbose_name='category'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='duty_log_entry',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, help_text='The call or event in the duty log this incident was opened from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='duty.dutylogentry', verbose_name='duty log entry'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='level',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'especially serious (I)'), (2, 'serious (II)'), (3, 'major (III)'), (4, 'ordinary (IV)')], null=True, verbose_name='level'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='occurred_at',
-            field=models.DateTimeField(verbose_name='time of occurrence'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='status',
-            field=models.CharField(choices=[('open', 'open'), ('closed', 'closed')], default='open', max_length=10, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='unit where it happened'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincidentreport',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincidentreport',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincidentreport',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincidentreport',
-            name='incident',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='incidents.incident', verbose_name='incident'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincidentreport',
-            name='reported_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincidentreport',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicalincident': ['archived_at', 'category', 'created_at', 'created_by', 'duty_log_entry', 'level', 'occurred_at', 'region', 'status', 'unit', 'updated_by'],
+                'historicalincidentreport': ['archived_at', 'created_at', 'created_by', 'incident', 'reported_by', 'updated_by'],
+            },
         ),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -14,44 +16,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='kind',
-            field=models.CharField(choices=[('government', 'government department'), ('enterprise', 'enterprise'), ('institution', 'public institution'), ('social', 'social organization'), ('community', 'village or community committee')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='parent',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='superior organization'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='sector',
-            field=models.CharField(blank=True, choices=[('health', 'health'), ('emergency_management', 'emergency management'), ('transport', 'transport'), ('natural_resources', 'natural resources and forestry'), ('agriculture_fisheries', 'agriculture and fisheries'), ('maritime', 'maritime'), ('housing_construction', 'housing and construction'), ('public_security', 'public security'), ('fire_rescue', 'fire and rescue'), ('education', 'education'), ('civil_affairs', 'civil affairs'), ('market_regulation', 'market regulation'), ('water_resources', 'water resources'), ('ecology_environment', 'ecology and environment'), ('meteorology', 'meteorology'), ('commerce', 'commerce'), ('culture_tourism', 'culture and tourism'), ('industry', 'industry and information technology'), ('other', 'other')], max_length=30, verbose_name='sector'),
-        ),
-        migrations.AlterField(
-            model_name='historicalorganization',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicalorganization': ['archived_at', 'created_at', 'created_by', 'kind', 'parent', 'region', 'sector', 'updated_by'],
+            },
         ),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -16,159 +18,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='category',
-            field=models.CharField(blank=True, choices=[('natural_disaster', 'natural disaster'), ('accident', 'accident'), ('public_health', 'public-health event'), ('social_security', 'social-security event')], help_text='Empty for an overall plan, which covers every category.', max_length=20, verbose_name='incident category'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='next_review_on',
-            field=models.DateField(blank=True, help_text='Leave empty: 3 years after approval.', verbose_name='next review'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='owner',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='owner unit'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='plan_type',
-            field=models.CharField(choices=[('overall', 'overall plan'), ('special', 'special plan'), ('department', 'department plan'), ('enterprise', 'enterprise or institution plan'), ('on_site', 'on-site response plan')], max_length=20, verbose_name='plan type'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='status',
-            field=models.CharField(choices=[('in_force', 'in force'), ('under_revision', 'under revision'), ('retired', 'retired')], default='in_force', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontingencyplan',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='held_on',
-            field=models.DateField(verbose_name='held on'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='kind',
-            field=models.CharField(choices=[('tabletop', 'tabletop'), ('functional', 'functional'), ('full_scale', 'full-scale')], max_length=20, verbose_name='drill kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='organiser',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='organiser'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='plan',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.contingencyplan', verbose_name='contingency plan'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrill',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrillproblem',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrillproblem',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrillproblem',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrillproblem',
-            name='drill',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.drill', verbose_name='drill'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrillproblem',
-            name='responsible_organization',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='responsible unit'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrillproblem',
-            name='task',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.task', verbose_name='follow-up task'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldrillproblem',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalplandocument',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalplandocument',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalplandocument',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalplandocument',
-            name='plan',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.contingencyplan', verbose_name='contingency plan'),
-        ),
-        migrations.AlterField(
-            model_name='historicalplandocument',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicalcontingencyplan': ['archived_at', 'category', 'created_at', 'created_by', 'next_review_on', 'owner', 'plan_type', 'region', 'status', 'updated_by'],
+                'historicaldrill': ['archived_at', 'created_at', 'created_by', 'held_on', 'kind', 'organiser', 'plan', 'region', 'updated_by'],
+                'historicaldrillproblem': ['archived_at', 'created_at', 'created_by', 'drill', 'responsible_organization', 'task', 'updated_by'],
+                'historicalplandocument': ['archived_at', 'created_at', 'created_by', 'plan', 'updated_by'],
+            },
         ),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -16,219 +18,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalbed',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalbed',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalbed',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalbed',
-            name='room',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quarantine.room', verbose_name='room'),
-        ),
-        migrations.AlterField(
-            model_name='historicalbed',
-            name='status',
-            field=models.CharField(choices=[('ready', 'ready'), ('occupied', 'occupied'), ('cleaning', 'cleaning'), ('out_of_service', 'out of service')], default='ready', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicalbed',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacility',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacility',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacility',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacility',
-            name='kind',
-            field=models.CharField(choices=[('hotel', 'requisitioned hotel'), ('purpose_built', 'purpose-built quarantine site'), ('other', 'other')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacility',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacility',
-            name='status',
-            field=models.CharField(choices=[('standby', 'standby'), ('ready', 'ready'), ('in_use', 'in use'), ('suspended', 'suspended')], default='standby', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacility',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacilitystaff',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacilitystaff',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacilitystaff',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacilitystaff',
-            name='facility',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quarantine.facility', verbose_name='facility'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacilitystaff',
-            name='role',
-            field=models.CharField(choices=[('medical', 'medical'), ('security', 'security'), ('cleaning', 'cleaning and disinfection'), ('liaison', 'liaison'), ('psychological', 'psychological support'), ('logistics', 'logistics (meals, supplies)'), ('manager', 'facility manager')], max_length=20, verbose_name='role'),
-        ),
-        migrations.AlterField(
-            model_name='historicalfacilitystaff',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreadinesscheck',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreadinesscheck',
-            name='checked_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreadinesscheck',
-            name='checked_on',
-            field=models.DateField(verbose_name='checked on'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreadinesscheck',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreadinesscheck',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreadinesscheck',
-            name='facility',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quarantine.facility', verbose_name='facility'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreadinesscheck',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalroom',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalroom',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalroom',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalroom',
-            name='facility',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quarantine.facility', verbose_name='facility'),
-        ),
-        migrations.AlterField(
-            model_name='historicalroom',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='bed',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quarantine.bed', verbose_name='bed'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='checked_in_at',
-            field=models.DateTimeField(verbose_name='checked in at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='checked_out_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='checked out at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='facility',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='quarantine.facility', verbose_name='facility'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='person',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='epidemic.person', verbose_name='person'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='plan',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, help_text="The person's management plan; its facility-quarantine step gives the planned check-out.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='followup.managementplan', verbose_name='management plan'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='planned_check_out',
-            field=models.DateField(blank=True, null=True, verbose_name='planned check-out'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='reason',
-            field=models.CharField(choices=[('close_contact', 'close contact'), ('secondary_contact', 'secondary contact'), ('arrival_high', 'arrival from a high-risk area'), ('awaiting_transfer', 'case awaiting transfer to hospital'), ('other', 'other')], default='close_contact', max_length=20, verbose_name='reason'),
-        ),
-        migrations.AlterField(
-            model_name='historicalstay',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicalbed': ['archived_at', 'created_at', 'created_by', 'room', 'status', 'updated_by'],
+                'historicalfacility': ['archived_at', 'created_at', 'created_by', 'kind', 'region', 'status', 'updated_by'],
+                'historicalfacilitystaff': ['archived_at', 'created_at', 'created_by', 'facility', 'role', 'updated_by'],
+                'historicalreadinesscheck': ['archived_at', 'checked_by', 'checked_on', 'created_at', 'created_by', 'facility', 'updated_by'],
+                'historicalroom': ['archived_at', 'created_at', 'created_by', 'facility', 'updated_by'],
+                'historicalstay': ['archived_at', 'bed', 'checked_in_at', 'checked_out_at', 'created_at', 'created_by', 'facility', 'person', 'plan', 'planned_check_out', 'reason', 'updated_by'],
+            },
         ),
     ]

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -16,99 +18,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='completed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='completed by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='deadline',
-            field=models.DateField(verbose_name='deadline'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='priority',
-            field=models.CharField(choices=[('normal', 'ordinary'), ('urgent', 'urgent'), ('most_urgent', 'most urgent')], default='normal', max_length=12, verbose_name='priority'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='responsible_organization',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='responsible unit'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='responsible_person',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='responsible person'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='source_type',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contenttypes.contenttype', verbose_name='source type'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='status',
-            field=models.CharField(choices=[('open', 'open'), ('in_progress', 'in progress'), ('done', 'done'), ('cancelled', 'cancelled')], default='open', editable=False, max_length=12, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='supervisor',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, help_text='Alerted when the task is overdue past the grace period (default: whoever created it).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='supervisor'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltask',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltaskfeedback',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltaskfeedback',
-            name='author',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltaskfeedback',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltaskfeedback',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltaskfeedback',
-            name='task',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.task', verbose_name='task'),
-        ),
-        migrations.AlterField(
-            model_name='historicaltaskfeedback',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicaltask': ['archived_at', 'completed_by', 'created_at', 'created_by', 'deadline', 'priority', 'region', 'responsible_organization', 'responsible_person', 'source_type', 'status', 'supervisor', 'updated_by'],
+                'historicaltaskfeedback': ['archived_at', 'author', 'created_at', 'created_by', 'task', 'updated_by'],
+            },
         ),
     ]

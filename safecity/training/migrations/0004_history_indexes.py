@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from safecity.core.migration_operations import DropFieldIndexes
+
 
 class Migration(migrations.Migration):
 
@@ -16,154 +18,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='course',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.course', verbose_name='course'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='expert',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='resources.expert', verbose_name='expert'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='holder_kind',
-            field=models.CharField(choices=[('volunteer', 'volunteer'), ('expert', 'expert'), ('team_member', 'rescue team member'), ('person', 'other person')], max_length=15, verbose_name='holder kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='team_member',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='resources.teammember', verbose_name='rescue team member'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalattendance',
-            name='volunteer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='volunteers.volunteer', verbose_name='volunteer'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='attendance',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.attendance', verbose_name='attendance'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='course',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.course', verbose_name='course'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='expert',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='resources.expert', verbose_name='expert'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='expires_on',
-            field=models.DateField(blank=True, null=True, verbose_name='expires on'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='holder_kind',
-            field=models.CharField(choices=[('volunteer', 'volunteer'), ('expert', 'expert'), ('team_member', 'rescue team member'), ('person', 'other person')], max_length=15, verbose_name='holder kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='number',
-            field=models.CharField(max_length=50, verbose_name='certificate number'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='team_member',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='resources.teammember', verbose_name='rescue team member'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='topic',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.topic', verbose_name='topic'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcertificate',
-            name='volunteer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='volunteers.volunteer', verbose_name='volunteer'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcourse',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcourse',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcourse',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcourse',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.region', verbose_name='region'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcourse',
-            name='starts_on',
-            field=models.DateField(verbose_name='starts on'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcourse',
-            name='topic',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.topic', verbose_name='topic'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcourse',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by'),
+        DropFieldIndexes(
+            fields={
+                'historicalattendance': ['archived_at', 'course', 'created_at', 'created_by', 'expert', 'holder_kind', 'team_member', 'updated_by', 'volunteer'],
+                'historicalcertificate': ['archived_at', 'attendance', 'course', 'created_at', 'created_by', 'expert', 'expires_on', 'holder_kind', 'number', 'region', 'team_member', 'topic', 'updated_by', 'volunteer'],
+                'historicalcourse': ['archived_at', 'created_at', 'created_by', 'region', 'starts_on', 'topic', 'updated_by'],
+            },
         ),
     ]
