@@ -1,13 +1,31 @@
-"""The demo city: real Jiangmen codes and names, idempotent loading, one account per role."""
+"""The demo city, loaded once for this module (the ``demo_city`` fixture; loading takes half a minute, so
+every demo test lives here): the real counties and towns, the accounts, the hazards in every state of the
+rectification loop and the incidents with their deadlines."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from safecity.accounts.models import User
+from safecity.core.models import Notification
 from safecity.demo import COUNTY_PINYIN, load_demo
+from safecity.duty.models import DutyLogEntry
 from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
+from safecity.hazards.choices import HazardLevel, HazardStatus, SupervisionLevel
+from safecity.hazards.demo import INSPECTION_NOTES, load_hazards
+from safecity.hazards.models import Hazard, Inspection
+from safecity.hazards.rules import DEFAULT_RECTIFICATION_DAYS
+from safecity.incidents.choices import Category, DeadlineState, IncidentStatus, Level, ReportKind
+from safecity.incidents.demo import load_incidents
+from safecity.incidents.models import Incident, IncidentReport, ReportDeadline
+from safecity.incidents.rules import active_ruleset
 from safecity.orgs.models import Organization
+
+DEMO_PASSWORD = "Demo-pass-2026"  # as the demo_city fixture loads it
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
 
@@ -83,3 +101,170 @@ def test_county_user_sees_only_their_own_towns(client):
     taishan = Region.objects.get(code="440781000000")
     assert client.get(f"/api/regions/{taishan.pk}/").status_code == 404
     assert client.get(f"/geo/regions/{taishan.pk}/").status_code == 404
+
+
+# ---- hazards --------------------------------------------------------------------------------
+
+
+def _reasons(hazard) -> list[str]:
+    return list(hazard.history.order_by("history_date", "history_id").values_list("history_change_reason", flat=True))
+
+
+def test_demo_hazards_stand_in_every_state_across_the_seven_counties():
+    hazards = Hazard.objects.select_related("region", "inspection")
+    assert 30 <= hazards.count() <= 50
+    assert set(hazards.values_list("status", flat=True)) == set(HazardStatus.values)
+    assert {h.region.code[:6] for h in hazards} == {
+        "440703", "440704", "440705", "440781", "440783", "440784", "440785",
+    }  # fmt: skip
+    for hazard in hazards:
+        # Found on an inspection, by its inspector, on its day.
+        assert hazard.inspection.notes == INSPECTION_NOTES
+        assert hazard.found_by_id == hazard.inspection.inspector_id
+        assert hazard.found_at == hazard.inspection.inspected_at
+        assert hazard.found_at <= timezone.now()
+        if hazard.deadline is not None:  # computed from the rule table, not typed
+            days = DEFAULT_RECTIFICATION_DAYS[hazard.level]
+            assert hazard.deadline == timezone.localdate(hazard.found_at) + timedelta(days=days)
+    assert hazards.filter(found_at__gte=timezone.now() - timedelta(days=3)).exists()
+    assert hazards.filter(found_at__lte=timezone.now() - timedelta(days=30)).exists()
+
+
+def test_closed_hazards_passed_a_re_inspection_by_someone_other_than_the_rectifier():
+    closed = Hazard.objects.filter(status=HazardStatus.CLOSED)
+    assert closed.count() >= 10
+    for hazard in closed:
+        assert hazard.reinspected_by_id is not None and hazard.rectified_by_id is not None
+        assert hazard.reinspected_by_id != hazard.rectified_by_id
+        assert hazard.rectified_at <= hazard.reinspected_at <= hazard.closed_at <= timezone.now()
+        reasons = _reasons(hazard)
+        assert reasons[0] == "found" and reasons[-2:] == ["re-inspection passed", "closed"]
+    # Most were closed on time, one late: the on-time rate is not a flat 100 %.
+    late = [h for h in closed if timezone.localdate(h.closed_at) > h.deadline]
+    assert len(late) == 1
+
+
+def test_some_rectifications_are_overdue_and_one_failed_re_inspection_re_opened_its_hazard():
+    today = timezone.localdate()
+    overdue = [h for h in Hazard.objects.all() if h.is_overdue(today)]
+    assert len(overdue) >= 3
+    assert {h.status for h in overdue} == {HazardStatus.ASSIGNED, HazardStatus.RECTIFYING}
+    reopened = Hazard.objects.get(reopened_count=1)
+    assert reopened.status == HazardStatus.RECTIFYING
+    assert "re-inspection failed: re-opened" in _reasons(reopened)
+    # The overdue sweep ran: the responsible people were told.
+    from safecity.core.models import Notification
+
+    for hazard in overdue:
+        assert Notification.objects.filter(dedupe_key=f"hazard-overdue-{hazard.pk}-{hazard.deadline}").exists()
+
+
+def test_major_hazards_go_through_listed_supervision_the_plan_and_the_application_to_resume():
+    majors = Hazard.objects.filter(level=HazardLevel.MAJOR)
+    assert majors.count() >= 2
+    assert all(not h.missing_plan_elements() and h.supervision_level for h in majors)
+    waiting = majors.get(supervision_level=SupervisionLevel.CITY)
+    assert waiting.status == HazardStatus.RECTIFIED and waiting.applied_at is not None
+    assert timezone.now() < waiting.review_due_at
+    closed = majors.get(status=HazardStatus.CLOSED)
+    assert closed.applied_at is not None and closed.applied_at < closed.reinspected_at
+
+
+def test_the_home_page_shows_open_and_overdue_hazards_to_hq(client):
+    assert client.login(username="hq", password=DEMO_PASSWORD)
+    groups = {g["area"].key: g["stats"] for g in client.get("/").context["area_stats"]}
+    open_hazards, overdue = groups["hazards"]
+    assert open_hazards.value == Hazard.objects.exclude(status=HazardStatus.CLOSED).count() > 0
+    assert overdue.value >= 3 and overdue.alert
+
+
+def test_loading_the_hazards_again_adds_nothing():
+    counts = (Inspection.objects.count(), Hazard.objects.count(), Hazard.history.count())
+    added = load_hazards()
+    assert added["inspections"] == 0 and added["hazards"] == 0 and added["targets"] == 0
+    assert (Inspection.objects.count(), Hazard.objects.count(), Hazard.history.count()) == counts
+
+
+# ---- incidents ------------------------------------------------------------------------------
+
+
+def _demo(county: str) -> Incident:
+    return Incident.objects.select_related("duty_log_entry__post__region").get(region__code__startswith=county)
+
+
+def test_demo_incidents_in_four_counties_opened_from_the_duty_log_at_different_levels():
+    incidents = list(Incident.objects.select_related("region", "duty_log_entry__post__region"))
+    assert len(incidents) == 4
+    assert {i.region.code[:6] for i in incidents} == {"440781", "440784", "440785", "440783"}
+    assert {i.level for i in incidents} == {Level.III, Level.IV}
+    for incident in incidents:
+        entry = incident.duty_log_entry
+        assert entry is not None and entry.summary == incident.title
+        assert entry.post.region.code[:6] == incident.region.code[:6]
+        assert (incident.occurred_at, incident.learned_at) == (entry.occurred_at, entry.recorded_at)
+        assert incident.occurred_at < incident.learned_at < timezone.now()
+        assert incident.reports.filter(kind=ReportKind.INITIAL).count() == 1
+
+
+def test_deadlines_are_computed_from_the_rule_table():
+    rules = {rule.key: rule for rule in active_ruleset().deadlines}
+    for incident in Incident.objects.all():
+        deadlines = {d.rule: d for d in incident.deadlines.filter(waived=False)}
+        unit = deadlines["unit_to_county"]
+        assert unit.due_at == incident.occurred_at + rules["unit_to_county"].delta
+        assert unit.done_at == incident.reports.get(sequence=1).reported_at
+        assert deadlines["county_to_city"].due_at == unit.done_at + rules["county_to_city"].delta
+    # The follow-up raised the Heshan collapse to major (III): the city → province report counts from it.
+    heshan = _demo("440784")
+    follow_up = heshan.reports.get(kind=ReportKind.FOLLOW_UP)
+    assert (heshan.reports.get(sequence=1).level, follow_up.level, heshan.level) == (Level.IV, Level.III, Level.III)
+    province = heshan.deadlines.get(rule="city_to_province")
+    assert province.due_at == follow_up.reported_at + rules["city_to_province"].delta
+
+
+def test_one_report_met_one_due_soon_one_overdue_and_one_incident_closed_with_its_final_report():
+    now = timezone.now()
+    heshan = _demo("440784")
+    assert heshan.deadlines.get(rule="county_to_city").state(now) == DeadlineState.DONE
+    assert heshan.deadlines.get(rule="city_to_province").state(now) == DeadlineState.DUE_SOON
+    enping = _demo("440785")
+    overdue = enping.deadlines.get(rule="county_to_city")
+    assert overdue.state(now) == DeadlineState.OVERDUE
+    assert overdue.alert_stage == "escalated"  # the sweep ran: overdue, then escalated one level up
+    assert Notification.objects.filter(dedupe_key=f"deadline-{overdue.pk}-escalated").exists()
+    taishan = _demo("440781")
+    assert taishan.status == IncidentStatus.CLOSED and taishan.closed_at <= now
+    assert taishan.reports.order_by("-sequence").first().kind == ReportKind.FINAL
+    assert all(d.state(now) == DeadlineState.DONE for d in taishan.deadlines.all())
+    kaiping = _demo("440783")
+    # A landslide's level is judged by the reporter, not computed from figures.
+    assert kaiping.category == Category.NATURAL_DISASTER and kaiping.reports.get().judged_level == Level.IV
+    assert kaiping.level == Level.IV and all(d.state(now) == DeadlineState.DONE for d in kaiping.deadlines.all())
+
+
+def test_the_home_page_shows_open_incidents_and_the_overdue_report_to_hq(client):
+    assert client.login(username="hq", password=DEMO_PASSWORD)
+    groups = {g["area"].key: g["stats"] for g in client.get("/").context["area_stats"]}
+    open_incidents, _serious, overdue = groups["reporting"]
+    assert open_incidents.value == 3
+    assert overdue.value >= 1 and overdue.alert
+    board = client.get(reverse("incidents:board"))
+    assert board.status_code == 200 and "恩城街道一沿街商铺火灾" in board.content.decode()
+
+
+def test_loading_the_incidents_again_adds_nothing():
+    counts = (
+        Incident.objects.count(),
+        IncidentReport.objects.count(),
+        ReportDeadline.objects.count(),
+        DutyLogEntry.objects.count(),
+        Notification.objects.count(),
+    )
+    assert load_incidents() == {"incidents": 0}
+    assert (
+        Incident.objects.count(),
+        IncidentReport.objects.count(),
+        ReportDeadline.objects.count(),
+        DutyLogEntry.objects.count(),
+        Notification.objects.count(),
+    ) == counts
