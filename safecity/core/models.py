@@ -40,29 +40,27 @@ class _EveryFieldButId:
         return self
 
 
+def audit_user_field(verbose_name, **options) -> models.ForeignKey:
+    """Who created / last changed a record (set by the services from the signed-in user, never in a form)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        **options,
+    )
+
+
 class BaseModel(models.Model):
     """Abstract base of every SafeCity record: who and when, history, archive instead of delete."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = audit_user_field(_("created by"))
+    updated_by = audit_user_field(_("updated by"))
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False, db_index=True)
 
     history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"], no_db_index=_EveryFieldButId())

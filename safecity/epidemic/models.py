@@ -9,12 +9,11 @@ version, i.e. data.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from safecity.core.models import BaseModel, ScopedModel
+from safecity.core.models import BaseModel, ScopedModel, audit_user_field
 from safecity.core.validators import validate_id_number, validate_phone
 
 from .choices import (
@@ -186,28 +185,8 @@ class Person(ScopedModel):
     # audit users are not checked by the database (they are set by the services from the signed-in user;
     # users are deactivated, never deleted, and Django still refuses to delete one that created persons).
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    created_by = audit_user_field(_("created by"), db_index=False, db_constraint=False)
+    updated_by = audit_user_field(_("updated by"), db_index=False, db_constraint=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(_("identity number"), max_length=18, blank=True, validators=[validate_id_number])
