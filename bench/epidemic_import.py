@@ -16,10 +16,11 @@ number. Then, as user ``hq`` (whole city):
 * Baseline (same run, same file): PostgreSQL's own ``COPY … FROM STDIN (FORMAT csv, HEADER)`` into a bare
   table with the file's 7 text columns; on SQLite (no COPY) ``executemany`` INSERT into a bare table.
 
-* Write floor (PostgreSQL): the database alone writing the same new persons and history rows into fresh tables
-  with the person and history tables' own columns, indexes and constraints (``CREATE TABLE … (LIKE …
-  INCLUDING ALL)``, then ``INSERT … SELECT`` of the rows just imported) — no validation, no deduplication, no
-  Python: what any import into these tables costs at least.
+* Write floors (PostgreSQL): the database alone writing the same new persons (and history rows) again into
+  fresh tables with the person and history tables' own columns (``CREATE TABLE … (LIKE …)``, then ``INSERT …
+  SELECT`` of the rows just imported) — no validation, no deduplication, no Python: with all our indexes and
+  constraints (what any import into these tables costs at least), and, for scale, persons alone into a table
+  with only a primary key and with no index at all (what storing a person row costs at all).
 
 Printed: rows/s of the commit run (validation + deduplication + write: what a user waits for after
 confirming), of the check run, of both together, the baseline's rows/s, and the ratio (target ≥ 1/3 of COPY).
@@ -140,23 +141,36 @@ def copy_baseline(data: bytes) -> tuple[float, int]:
     return timer.seconds, count
 
 
-def write_floor(first_id: int) -> tuple[float, int]:
-    """Seconds for PostgreSQL to write the persons with ``id >= first_id`` and their history rows again into
-    tables shaped like ours (same columns, indexes, unique constraints; logged, like the real ones)."""
+#: The write floors measured, least work first:
+#: (label, what ``LIKE`` takes from our tables, add a primary key, write the history rows too).
+FLOORS = (
+    ("persons only, no index at all", "INCLUDING DEFAULTS", False, False),
+    ("persons only, primary key only", "INCLUDING DEFAULTS", True, False),
+    ("persons + history, all our indexes", "INCLUDING ALL", False, True),
+)
+
+
+def write_floor(first_id: int, like: str, with_history: bool, primary_key: bool) -> tuple[float, int]:
+    """Seconds for PostgreSQL to write the persons with ``id >= first_id`` (and, ``with_history``, their history
+    rows) again into fresh tables with our tables' columns (``like``: which of their indexes and constraints
+    come along; ``primary_key``: add just the primary key). Logged tables, like the real ones."""
     from django.db import connection, transaction
 
     from safecity.epidemic.models import Person
 
     person, history = Person._meta.db_table, Person.history.model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE bench_floor_person (LIKE {person} INCLUDING ALL)")
-        cursor.execute(f"CREATE TABLE bench_floor_history (LIKE {history} INCLUDING ALL)")
+        cursor.execute(f"CREATE TABLE bench_floor_person (LIKE {person} {like})")
+        if primary_key:
+            cursor.execute("ALTER TABLE bench_floor_person ADD PRIMARY KEY (id)")
+        cursor.execute(f"CREATE TABLE bench_floor_history (LIKE {history} {like})")
         cursor.execute("CHECKPOINT")
     try:
         with Timer() as timer, transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO bench_floor_person SELECT * FROM {person} WHERE id >= %s", [first_id])
             rows = cursor.rowcount
-            cursor.execute(f"INSERT INTO bench_floor_history SELECT * FROM {history} WHERE id >= %s", [first_id])
+            if with_history:
+                cursor.execute(f"INSERT INTO bench_floor_history SELECT * FROM {history} WHERE id >= %s", [first_id])
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_floor_person, bench_floor_history")
@@ -237,13 +251,14 @@ def main() -> None:
         f"  ratio to baseline {args.rows / both / copy_rate:.2f}"
     )
     if env.backend == "postgresql":
-        floor_seconds, floor_rows = write_floor(first_new_id)
-        floor_rate = args.rows / floor_seconds
-        print(
-            f"floor     INSERT of the {floor_rows:,} new persons + history into tables like ours: {floor_seconds:7.2f}s"
-            f"  {floor_rate:10,.0f} rows/s  ratio to baseline {floor_rate / copy_rate:.2f}"
-            f"  (the import is at {commit_rate / floor_rate:.2f} of this floor)"
-        )
+        for label, like, primary_key, with_history in FLOORS:
+            floor_seconds, floor_rows = write_floor(first_new_id, like, with_history, primary_key=primary_key)
+            floor_rate = args.rows / floor_seconds
+            print(
+                f"floor     INSERT of the {floor_rows:,} new {label}: {floor_seconds:7.2f}s"
+                f"  {floor_rate:10,.0f} rows/s  ratio to baseline {floor_rate / copy_rate:.2f}"
+                f"  (the import is at {commit_rate / floor_rate:.2f} of this floor)"
+            )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safecity.accounts.roles import Role
@@ -68,6 +69,16 @@ def test_same_name_and_phone_but_another_identity_number_is_another_person(actor
     find(actor, city, name="李四", phone="13800138000", id_number="440524188001010014")
     _other, created = find(actor, city, name="李四", phone="13800138000", id_number="11010519491231002X")
     assert created and Person.objects.filter(name="李四").count() == 2
+
+
+def test_the_database_itself_refuses_a_second_person_with_the_same_identity_number(actor, city):
+    """The partial unique index the import's ``ON CONFLICT`` and every concurrent entry rely on — a merged-away
+    duplicate may keep the number."""
+    first, _ = find(actor, city, name="张三", id_number="11010519491231002X")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(name="张叁", id_number=first.id_number, region=first.region)
+    duplicate = Person.objects.create(name="张叁", id_number="", region=first.region, merged_into=first)
+    Person.objects.filter(pk=duplicate.pk).update(id_number=first.id_number)
 
 
 def test_invalid_identity_number_and_phone_are_field_errors(actor, city):
@@ -364,3 +375,26 @@ def test_merge_brings_the_duplicates_site_exposures_into_the_contacts(actor, cit
     assert _live(own_case) == {diner.pk: "close", other_index.pk: "close"}
     assert _live(other_case) == {kept.pk: "close", diner.pk: "secondary", household.pk: "secondary"}
     assert Contact.objects.get(case=other_case, person=diner).via.person_id == kept.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lost_identity_number_index_is_restored_and_shared_numbers_stop_the_migration_by_name(actor, city):
+    """Migration 0005 (PostgreSQL lost the index in 0003): it names persons sharing a number rather than
+    failing on the index, and restores the index once they are merged."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("safecity.epidemic.migrations.0005_restore_unique_id_number")
+    first, _ = find(actor, city, name="张三", id_number="11010519491231002X")
+    with connection.schema_editor() as editor:
+        editor.execute(f"DROP INDEX {migration.NAME}")
+    second = Person.objects.create(name="张叁", id_number=first.id_number, region=first.region)
+    with pytest.raises(RuntimeError, match=r"…002X \(2 persons\)"), connection.schema_editor() as editor:
+        migration.restore(apps, editor)
+    services.person_merge(actor=actor, keep=first, duplicate=second)
+    with connection.schema_editor() as editor:
+        migration.restore(apps, editor)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(name="张叁", id_number=first.id_number, region=first.region)
