@@ -29,4 +29,3 @@ def test_every_declared_constraint_and_index_exists_in_the_database():
             present = connection.introspection.get_constraints(cursor, model._meta.db_table)
             missing += [f"{model._meta.label}: {name}" for name in names if name not in present]
     assert not missing, f"declared in the models but not in the database: {missing}"
-
