@@ -46,20 +46,26 @@ class HazardTable(BaseTable):
             "region",
             "found_at",
             "state",
+            "deadline",
             "responsible_unit",
             "responsible_person",
-            "deadline",
             "supervision_level",
             "status",
         )
         sequence = fields
 
     def render_state(self, record):
-        css = "text-bg-danger" if record.is_overdue() else "text-bg-light border"
-        return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())
+        """The status, and for an overdue hazard the word as well as the red (never colour alone)."""
+        if record.is_overdue():
+            return format_html(
+                '<span class="badge text-bg-danger" data-status="overdue">{} · {}</span>',
+                record.get_status_display(),
+                _("overdue"),
+            )
+        return format_html('<span class="badge text-bg-light border">{}</span>', record.get_status_display())
 
     def value_state(self, record):
-        return record.get_status_display()
+        return f"{record.get_status_display()} · {_('overdue')}" if record.is_overdue() else record.get_status_display()
 
 
 class InspectionTeamTable(BaseTable):

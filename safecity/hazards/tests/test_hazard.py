@@ -48,3 +48,18 @@ def test_a_hazard_recorded_through_the_page_takes_its_targets_region_and_finder(
     assert hazard.region == city["village"]
     assert hazard.found_by == xinhui_user
     assert hazard.status == "found"
+
+
+def test_the_list_says_overdue_in_words_next_to_the_red_and_next_to_the_deadline(xinhui_client, city):
+    """ui.md: never colour alone — an overdue rectification reads "整改中 · 超时", not only red."""
+    from datetime import timedelta
+
+    target = InspectionTargetFactory(region=city["dazhe"])
+    late = HazardFactory(target=target, status="rectifying", deadline=timezone.localdate() - timedelta(days=2))
+    on_time = HazardFactory(target=target, status="rectifying", deadline=timezone.localdate() + timedelta(days=2))
+    html = xinhui_client.get("/hazards/hazards/").content.decode()
+    late_row = html[html.index(late.title) : html.index("</tr>", html.index(late.title))]
+    on_time_row = html[html.index(on_time.title) : html.index("</tr>", html.index(on_time.title))]
+    assert 'data-status="overdue">整改中 · 超时<' in late_row
+    assert "超时" not in on_time_row and "text-bg-danger" not in on_time_row
+    assert late_row.index('data-status="overdue"') < late_row.index(late.deadline.isoformat())
