@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,16 @@ class BaseTable(tables.Table):
     """Every list's table: the first column links to the detail page; ``status`` marks archived rows."""
 
     status = ArchivedBadgeColumn(exclude_from_export=False)
+
+    #: Foreign keys the columns read: joined by the table itself (``select_related``), so every page showing
+    #: it — its list, a related table on another record's detail page built generically — reads them in its
+    #: one query, not one per row.
+    related: tuple[str, ...] = ()
+
+    def __init__(self, data=None, *args, **kwargs):
+        if self.related and isinstance(data, QuerySet):
+            data = data.select_related(*self.related)
+        super().__init__(data, *args, **kwargs)
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}

@@ -80,6 +80,9 @@ class ExposureTable(BaseTable):
             "status",
         )
 
+    # the persons exposed at a site: built by the generic detail page from ``ExposureSite.exposures``
+    related = ("person", "source_person", "source_site")
+
     def render_exposed_to(self, record):
         target = record.source_person or record.source_site
         return format_html('<a href="{}">{}</a>', target.get_absolute_url(), target) if target else "—"

@@ -225,7 +225,7 @@ class PersonViews(ObjectViews):
             "contacts_table": table(
                 Contact.objects.restrict(user)
                 .filter(person=obj, archived_at__isnull=True)
-                .select_related("case", "via__person", "person"),
+                .select_related("case__person", "via__person", "person"),
                 ContactTable,
                 "contacts-",
                 exclude=("person",),

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -295,28 +296,44 @@ class Shortfall:
         return max(self.standard.minimum - self.on_hand, 0)
 
 
+def _usable_lots(today: date):
+    """Lots that count as stock: on hand, not expired, in a depot that is not archived."""
+    return Lot.objects.filter(depot__archived_at__isnull=True, quantity__gt=0).filter(
+        Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
+    )
+
+
 def on_hand_in_region(item: Item, region, *, today: date | None = None) -> int:
     """Usable stock of ``item`` in the depots of ``region`` and below (expired lots do not count)."""
     today = today or timezone.localdate()
     total = (
-        Lot.objects.filter(
-            item=item,
-            depot__region__prefix__startswith=region.prefix,
-            depot__archived_at__isnull=True,
-            quantity__gt=0,
-        )
-        .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=today))
+        _usable_lots(today)
+        .filter(item=item, depot__region__prefix__startswith=region.prefix)
         .aggregate(total=Sum("quantity"))["total"]
     )
     return total or 0
 
 
 def shortfalls(standards, *, today: date | None = None, only_short: bool = True) -> list[Shortfall]:
-    """Each reserve standard with the usable stock against it; by default only those not met."""
-    rows = [
-        Shortfall(standard=s, on_hand=on_hand_in_region(s.item, s.region, today=today))
-        for s in standards.select_related("item", "region")
-    ]
+    """Each reserve standard with the usable stock against it; by default only those not met.
+
+    The stock comes from one correlated subquery (what :func:`on_hand_in_region` counts, for each
+    standard's item in its region and below), so the whole list is a single query however many
+    standards there are. ``standards`` is a queryset the caller has already restricted.
+    """
+    today = today or timezone.localdate()
+    held = (
+        _usable_lots(today)
+        .filter(item_id=OuterRef("item_id"), depot__region__prefix__startswith=OuterRef("region__prefix"))
+        .order_by()
+        .values("item_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    annotated = standards.select_related("item", "region").annotate(
+        usable_on_hand=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+    )
+    rows = [Shortfall(standard=s, on_hand=s.usable_on_hand) for s in annotated]
     return [r for r in rows if r.missing > 0] if only_short else rows
 
 

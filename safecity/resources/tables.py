@@ -164,6 +164,9 @@ class TeamMemberTable(BaseTable):
     joined_on = tables.DateColumn(format="Y-m-d")
     left_on = tables.DateColumn(format="Y-m-d")
 
+    # a team's members: built by the generic detail page from ``RescueTeam.members``
+    related = ("team", "specialty")
+
     class Meta(BaseTable.Meta):
         model = TeamMember
         fields = ("name", "team", "role", "specialty", "phone", "id_number", "joined_on", "left_on", "status")

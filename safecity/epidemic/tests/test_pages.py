@@ -7,11 +7,13 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from safecity.accounts.roles import Role
 from safecity.core.factories import make_user
-from safecity.core.testing import IN_SCOPE, ScopedModelTests
+from safecity.core.testing import IN_SCOPE, OUT_OF_SCOPE, ScopedModelTests
 from safecity.epidemic import services
 from safecity.epidemic.choices import CaseSource, Classification, Proximity, Setting
 from safecity.epidemic.factories import (
@@ -31,6 +33,14 @@ _seq = itertools.count(1)
 def person_in(city, key, **fields):
     fields.setdefault("name", f"测试人员{next(_seq)}号")
     return PersonFactory(region=city[TOWN_OF[key]], **fields)
+
+
+def page_queries(client, url: str):
+    """The page (asserted 200) and the number of queries it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    return page, len(queries)
 
 
 class TestPerson(ScopedModelTests):
@@ -110,6 +120,36 @@ class TestPerson(ScopedModelTests):
         a.refresh_from_db()
         assert b.merged_into == a and b.archived_at is not None
         assert a.id_number == "440705199003150016"
+
+    def test_person_page_query_count_does_not_grow_with_contacts(self, actor_client, actor, city, disease):
+        """The "contact of" table names each row's index case (number and person): joined, not read per row."""
+        person = person_in(city, IN_SCOPE)
+
+        def contact_of_a_new_case():
+            index = person_in(city, IN_SCOPE)
+            services.case_create(
+                actor=actor, person=index, disease=disease, classification="confirmed", source="screening"
+            )
+            services.exposure_record(
+                actor=actor,
+                person=person,
+                source_person=index,
+                exposed_on=timezone.localdate(),
+                setting=Setting.DINING,
+                proximity=Proximity.CLOSE_UNPROTECTED,
+            )
+            return index
+
+        indexes = [contact_of_a_new_case() for _ in range(2)]
+        actor_client.get(person.get_absolute_url())  # warm the per-process caches (content types …)
+        page, few = page_queries(actor_client, person.get_absolute_url())
+        assert page.context["contacts_table"].paginator.count == 2
+        indexes += [contact_of_a_new_case() for _ in range(4)]
+        page, many = page_queries(actor_client, person.get_absolute_url())
+        assert page.context["contacts_table"].paginator.count == 6
+        assert many == few
+        html = page.content.decode()
+        assert all(index.name in html for index in indexes)
 
 
 @pytest.fixture
@@ -262,6 +302,42 @@ class TestExposureSite(ScopedModelTests):
 
     def api_data(self, city, region_key):
         return {"kind": "event", "name": "婚宴", "region": city[TOWN_OF[region_key]].code}
+
+    def test_exposure_site_page_query_count_does_not_grow_with_exposures(self, actor_client, actor, city):
+        """The persons exposed at the site are read with the exposures (one query, not one per row), still only
+        those of the user's area."""
+        site = self.make(city, IN_SCOPE)
+
+        def exposed_here():
+            person = person_in(city, IN_SCOPE)
+            services.exposure_record(
+                actor=actor,
+                person=person,
+                source_site=site,
+                exposed_on=timezone.localdate(),
+                setting=Setting.DINING,
+                proximity=Proximity.SAME_SPACE,
+            )
+            return person
+
+        persons = [exposed_here() for _ in range(2)]
+        outside = person_in(city, OUT_OF_SCOPE)  # another county's person (recorded there, not by the actor)
+        Exposure.objects.create(
+            person=outside,
+            source_site=site,
+            exposed_on=timezone.localdate(),
+            setting=Setting.DINING,
+            proximity=Proximity.SAME_SPACE,
+        )
+        actor_client.get(site.get_absolute_url())  # warm the per-process caches (content types …)
+        page, few = page_queries(actor_client, site.get_absolute_url())
+        persons += [exposed_here() for _ in range(5)]
+        page, many = page_queries(actor_client, site.get_absolute_url())
+        assert many == few
+        ((_title, table),) = page.context["related"]
+        assert sorted(row.record.person_id for row in table.paginated_rows) == sorted(p.pk for p in persons)
+        html = page.content.decode()
+        assert all(p.name in html for p in persons) and outside.name not in html
 
 
 class TestExposure(ScopedModelTests):

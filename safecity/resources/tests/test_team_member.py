@@ -65,3 +65,25 @@ def test_members_identity_numbers_are_masked_for_readers(client, city):
     for url in ("/resources/teammembers/", member.get_absolute_url()):
         html = client.get(url).content.decode()
         assert member.id_number not in html and "440705********" in html
+
+
+def test_the_team_page_reads_its_members_specialties_in_one_query_however_many_members(xinhui_client, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rescue = team(city["xinhui"])
+    specialties = list(Specialty.objects.all()[:6])
+
+    def add_members(n):
+        for i in range(n):
+            TeamMember.objects.create(team=rescue, name=f"队员{TeamMember.objects.count()}", specialty=specialties[i])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert xinhui_client.get(rescue.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    add_members(2)
+    few = queries()
+    add_members(4)
+    assert queries() == few
