@@ -1,4 +1,5 @@
-"""The home page: live counts for the user's scope, each linking to the list behind it."""
+"""The home page: the user's own pending work first, then live counts for the user's scope, each linking to
+the list behind it."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def home(request):
     org_by_kind = orgs.values("kind").annotate(n=Count("id")).order_by("-n")
     users = User.objects.restrict(user, "view").filter(is_active=True).count()
     ctx = {
+        "todos": dashboard.todos_for(user),
         "area_stats": dashboard.stats_for(user),
         "stats": stats,
         "population": population,

@@ -63,3 +63,20 @@ def _stats(user):
 
 
 dashboard.register("epidemic", _stats, weight=50)
+
+
+def _todo(user):
+    """My work: the persons to follow up today not yet recorded; late = my plans with days left unrecorded."""
+    from django.urls import reverse
+
+    from safecity.core.dashboard import Todo
+
+    from .selectors import my_followup_counts
+
+    if not user.has_perm("followup.view_managementplan"):
+        return []
+    due, late = my_followup_counts(user)
+    return [Todo(_("Follow-ups today"), due, reverse("followup:today"), late=late)]
+
+
+dashboard.register_todo(_todo, weight=10)

@@ -134,3 +134,40 @@ def due_today(user, today: date | None = None) -> list[TodayRow]:
             )
         )
     return rows
+
+
+def my_followup_counts(user, today: date | None = None) -> tuple[int, int]:
+    """For the home page's "My work", in one query: how many of the plans ``user`` follows up today
+    (:func:`due_today`) have no record for today yet, and how many of the user's active plans have
+    earlier days without a record (:func:`missing_days`, as on the overdue page)."""
+    from django.db.models import Exists, F, OuterRef, Q
+
+    today = today or timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    rows = (
+        ManagementPlan.objects.restrict(user, "view")
+        .filter(assigned_to=user, status=PlanStatus.ACTIVE, archived_at__isnull=True, start_date__lte=today)
+        .annotate(
+            done_today=Exists(FollowUp.objects.filter(plan=OuterRef("pk"), day=today, archived_at__isnull=True)),
+            recorded=Count(
+                "followups__day",
+                filter=Q(
+                    followups__archived_at__isnull=True,
+                    followups__day__gte=F("start_date"),
+                    followups__day__lte=F("end_date"),
+                    followups__day__lt=today,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by()
+        .values_list("start_date", "end_date", "done_today", "recorded")
+    )
+    due = late = 0
+    for start, end, done_today, recorded in rows:
+        if end >= today and not done_today:
+            due += 1
+        expected = (min(end, yesterday) - start).days + 1
+        if recorded < expected:
+            late += 1
+    return due, late

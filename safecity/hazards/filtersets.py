@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safecity.core.filtersets import BaseFilterSet, RegionFilter
@@ -7,6 +8,9 @@ from safecity.geo.models import Region
 
 from .choices import HazardLevel, HazardStatus, RiskGrade, TargetCategory
 from .models import Campaign, Hazard, Inspection, InspectionTarget, InspectionTeam
+
+#: A responsible person's hazards still to rectify ("My work" on the home page, ``?mine=true`` on the list).
+MY_RECTIFICATION_STATUSES = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
 
 
 class InspectionTargetFilterSet(BaseFilterSet):
@@ -30,10 +34,22 @@ class HazardFilterSet(BaseFilterSet):
     category = django_filters.ChoiceFilter(
         field_name="target__category", choices=TargetCategory.choices, label=_("category")
     )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine",
+        label=_("to rectify by me"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("yes"))]),
+    )
 
     class Meta:
         model = Hazard
-        fields = ["q", "region", "level", "status", "category", "archived"]
+        fields = ["q", "region", "level", "status", "category", "mine", "archived"]
+
+    def filter_mine(self, queryset, name, value):
+        """The hazards the signed-in user is the responsible person for, assigned or being rectified."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None or not user.is_authenticated:
+            return queryset
+        return queryset.filter(responsible_person=user, status__in=MY_RECTIFICATION_STATUSES)
 
 
 class InspectionTeamFilterSet(BaseFilterSet):

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from safecity.accounts.roles import Role
 from safecity.core import dashboard
 from safecity.core.navigation import MenuItem, register
 
@@ -41,3 +42,37 @@ def _stats(user):
 
 
 dashboard.register("hazards", _stats)
+
+
+#: Who re-inspects rectified hazards in their area ("My work"): the county and town staff.
+REINSPECTOR_ROLES = frozenset({Role.COUNTY_STAFF.value, Role.TOWN_STAFF.value})
+
+
+def _todo(user):
+    """My work: hazards I am responsible for rectifying (late = past the deadline); for county and town
+    staff, the rectifications in their area waiting for re-inspection (never their own)."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from safecity.core.dashboard import Todo, role_names
+
+    from .choices import HazardStatus
+    from .filtersets import MY_RECTIFICATION_STATUSES
+    from .models import Hazard
+
+    if not user.has_perm("hazards.view_hazard"):
+        return []
+    hazards = Hazard.objects.restrict(user, "view").filter(archived_at__isnull=True)
+    url = reverse("hazards:hazard_list")
+    mine = hazards.filter(responsible_person=user, status__in=MY_RECTIFICATION_STATUSES).aggregate(
+        n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=timezone.localdate()))
+    )
+    todos = [Todo(_("Hazards to rectify"), mine["n"], f"{url}?mine=true", late=mine["late"])]
+    if user.has_perm("hazards.change_hazard") and role_names(user) & REINSPECTOR_ROLES:
+        waiting = hazards.filter(status=HazardStatus.RECTIFIED).exclude(rectified_by=user).count()
+        todos.append(Todo(_("Rectifications to re-inspect"), waiting, f"{url}?status={HazardStatus.RECTIFIED}"))
+    return todos
+
+
+dashboard.register_todo(_todo, weight=40)

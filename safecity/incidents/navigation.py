@@ -37,3 +37,30 @@ def _stats(user):
 
 
 dashboard.register("reporting", _stats)
+
+
+def _todo(user):
+    """My work, for those who receive the reporting alerts (duty officers, leaders on shift, county and town
+    staff): the open report deadlines of the open incidents in their area, as on the deadline board."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from safecity.core.dashboard import Todo, role_names
+
+    from .choices import IncidentStatus
+    from .models import Incident, ReportDeadline
+    from .selectors import ALERTED_ROLES
+
+    if not user.has_perm("incidents.view_incident"):
+        return []
+    if not (user.is_superuser or role_names(user) & {r.value for r in ALERTED_ROLES}):
+        return []
+    open_incidents = Incident.objects.restrict(user, "view").active().filter(status=IncidentStatus.OPEN)
+    counts = ReportDeadline.objects.filter(
+        incident__in=open_incidents, done_at__isnull=True, waived=False, window=False
+    ).aggregate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=timezone.now())))
+    return [Todo(_("Reports due"), counts["n"], reverse("incidents:board"), late=counts["late"])]
+
+
+dashboard.register_todo(_todo, weight=30)

@@ -26,3 +26,22 @@ def _stats(user):
 
 
 dashboard.register("supervision", _stats)
+
+
+def _todo(user):
+    """My work: the unfinished tasks on my side (as counted by "My tasks"); late = the overdue ones."""
+    from django.urls import reverse
+
+    from safecity.core.dashboard import Todo
+
+    from .models import Task
+
+    if not user.has_perm("tasks.view_task"):
+        return []
+    mine = Task.objects.restrict(user, "view").filter(archived_at__isnull=True).for_user(user)
+    late = mine.overdue().count()
+    url = reverse("tasks:my_tasks") + ("?show=overdue" if late else "")
+    return [Todo(_("My tasks"), mine.unfinished().count(), url, late=late)]
+
+
+dashboard.register_todo(_todo, weight=20)
