@@ -7,12 +7,17 @@ from functools import reduce
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .forms import restrict_choice_fields
+
+#: The widest integer every database we run on stores (64-bit): a number filter outside it is a field error,
+#: not a database error ("Python int too large to convert to SQLite INTEGER").
+NUMBER_LIMIT = 2**63 - 1
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -34,6 +39,8 @@ class BaseFilterSet(django_filters.FilterSet):
         user = getattr(request, "user", None)
         restrict_choice_fields(self.form.fields, user)
         for field in self.form.fields.values():
+            if isinstance(field, forms.DecimalField):  # every NumberFilter (ids, counts)
+                field.validators += [MinValueValidator(-NUMBER_LIMIT), MaxValueValidator(NUMBER_LIMIT)]
             widget = field.widget
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs["class"] = css

@@ -81,3 +81,12 @@ def test_related_fields_drf_generates_are_scoped_too(xinhui_client, city):
     response = xinhui_client.post("/api/organizations/", payload, content_type="application/json")
     assert response.status_code == 400
     assert "parent" in response.json()
+
+
+def test_a_number_filter_beyond_what_a_database_stores_is_a_400_not_a_server_error(xinhui_client, city):
+    """Found by fuzzing the API (schemathesis): ``campaign=-1.79e308`` reached SQLite and raised OverflowError."""
+    for value in ("-1.7976931348623157e+308", str(2**64)):
+        response = xinhui_client.get("/api/inspections/", {"campaign": value})
+        assert response.status_code == 400, value
+        assert "campaign" in response.json()
+    assert xinhui_client.get("/api/inspections/", {"campaign": "12"}).status_code == 200
