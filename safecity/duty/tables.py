@@ -32,9 +32,9 @@ class OnDutyNowColumn(tables.Column):
         officers = [o for s in shifts for o in s.officers.all()]
         parts = []
         if leader is not None:
-            parts.append(f"{_('Leader')}: {person_label(leader)}")
+            parts.append(_("Leader: %(names)s") % {"names": person_label(leader)})
         if officers:
-            parts.append(f"{_('Officers')}: {_people(officers)}")
+            parts.append(_("Officers: %(names)s") % {"names": _people(officers)})
         return " · ".join(parts)
 
     def render(self, record):

@@ -65,7 +65,8 @@ class HazardTable(BaseTable):
         return format_html('<span class="badge text-bg-light border">{}</span>', record.get_status_display())
 
     def value_state(self, record):
-        return f"{record.get_status_display()} · {_('overdue')}" if record.is_overdue() else record.get_status_display()
+        status, overdue = record.get_status_display(), _("overdue")
+        return f"{status} · {overdue}" if record.is_overdue() else status
 
 
 class InspectionTeamTable(BaseTable):

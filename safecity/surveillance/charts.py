@@ -23,14 +23,19 @@ def interval_chart(weeks: list[Group], code: str, limit: float, *, width: int = 
     def y(value: float) -> float:
         return top + plot_h - plot_h * value / peak
 
+    # marked outside the f-strings: makemessages does not look inside them
+    title, hours, weeks_axis, limit_label = (
+        escape(text) for text in (_("Median and 90th percentile per week"), _("hours"), _("ISO week"), _("limit"))
+    )
+    median_label, p90_label = _("median"), _("90th percentile")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'style="max-height: {height * 1.5:.0f}px" '
-        f'aria-label="{escape(_("Median and 90th percentile per week"))}" data-testid="chart-{code}" font-size="11">',
-        f'<text x="2" y="12" fill="{GREY}">{escape(_("hours"))}</text>',
+        f'aria-label="{title}" data-testid="chart-{code}" font-size="11">',
+        f'<text x="2" y="12" fill="{GREY}">{hours}</text>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="{GREY}"/>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{GREY}"/>',
-        f'<text x="{left + plot_w}" y="{height - 4}" text-anchor="end" fill="{GREY}">{escape(_("ISO week"))}</text>',
+        f'<text x="{left + plot_w}" y="{height - 4}" text-anchor="end" fill="{GREY}">{weeks_axis}</text>',
     ]
     for tick in (0, peak / 2, peak):
         parts.append(f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{GREY}">{tick:.3g}</text>')
@@ -39,12 +44,12 @@ def interval_chart(weeks: list[Group], code: str, limit: float, *, width: int = 
         f'<line x1="{left}" y1="{limit_y:.1f}" x2="{left + plot_w}" y2="{limit_y:.1f}" stroke="{RED}" '
         f'stroke-dasharray="5 3" data-testid="limit-line"/>'
         f'<text x="{left + plot_w}" y="{limit_y - 3:.1f}" text-anchor="end" fill="{RED}">'
-        f"{escape(_('limit'))} {limit:g}</text>"
+        f"{limit_label} {limit:g}</text>"
     )
     for index, group in enumerate(weeks):
         stats = group.stats[code]
         x0 = left + index * step + step / 2 - bar_w
-        for offset, value, colour, name in ((0, stats.median, BLUE, _("median")), (bar_w, stats.p90, ORANGE, "P90")):
+        for offset, value, colour, name in ((0, stats.median, BLUE, median_label), (bar_w, stats.p90, ORANGE, "P90")):
             if value is None:
                 continue
             top_y = y(max(0.0, value))
@@ -59,9 +64,9 @@ def interval_chart(weeks: list[Group], code: str, limit: float, *, width: int = 
         )
     parts.append(
         f'<rect x="{left + 4}" y="{height - 14}" width="10" height="10" fill="{BLUE}"/>'
-        f'<text x="{left + 18}" y="{height - 5}">{escape(_("median"))}</text>'
+        f'<text x="{left + 18}" y="{height - 5}">{escape(median_label)}</text>'
         f'<rect x="{left + 70}" y="{height - 14}" width="10" height="10" fill="{ORANGE}"/>'
-        f'<text x="{left + 84}" y="{height - 5}">{escape(_("90th percentile"))}</text>'
+        f'<text x="{left + 84}" y="{height - 5}">{escape(p90_label)}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -111,15 +111,9 @@ def export_xlsx(result: FourEarlies) -> HttpResponse:
     sheet.title = str(_("By county and week"))[:31]
     sheet.append([f"{result.start:%Y-%m-%d} – {result.end:%Y-%m-%d}"])
     header = [str(_("county")), str(_("ISO week")), str(_("cases"))]
+    columns = [_("recorded"), _("not recorded"), _("median (h)"), "P90 (h)", _("breaches")]
     for interval in rules.INTERVALS:
-        name = str(interval.label)
-        header += [
-            f"{name} {_('recorded')}",
-            f"{name} {_('not recorded')}",
-            f"{name} {_('median (h)')}",
-            f"{name} P90 (h)",
-            f"{name} {_('breaches')}",
-        ]
+        header += [f"{interval.label} {column}" for column in columns]
     sheet.append(header)
 
     def hours(value):

@@ -45,7 +45,7 @@ def status_text(task, today=None) -> str:
     today = today or timezone.localdate()
     text = str(task.get_status_display())
     if task.is_overdue(today):
-        text += f" · {_('overdue %(days)d d') % {'days': task.days_overdue(today)}}"
+        text += " · " + _("overdue %(days)d d") % {"days": task.days_overdue(today)}
     return text
 
 
