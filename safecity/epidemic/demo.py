@@ -77,6 +77,9 @@ def _resp_disease() -> Disease:
 class _Builder:
     def __init__(self, actor, rng: random.Random):
         self.actor, self.rng = actor, rng
+        # the cases' timeliness varies (the four earlies page shows spread, and a few breaches): its own
+        # generator, so the persons' names and numbers stay what they were
+        self.timing = random.Random(SEED + 1)
         self.count = 0
 
     def person(self, town: Region) -> Person:
@@ -99,19 +102,26 @@ class _Builder:
         )
 
     def case(self, person, disease, onset, *, source=CaseSource.FEVER_CLINIC, place="", classification=None):
-        detected = onset + timedelta(days=1)
+        """A case with the times of the four earlies; mostly within the limits (2 h to report, 12 h to
+        isolate, 48 h from onset to treatment), now and then not — as in a real week. At most 60 hours from
+        onset to treatment, so a case with onset three days ago has all its times in the past."""
+        pick = self.timing.choices
+        onset_at = _at(onset, 8)
+        detected_at = onset_at + timedelta(hours=pick([18, 24, 30, 40], weights=[3, 4, 3, 1])[0])
+        reported_at = detected_at + timedelta(minutes=pick([35, 60, 90, 110, 160], weights=[3, 4, 3, 2, 1])[0])
+        isolated_at = reported_at + timedelta(hours=pick([2, 4, 6, 9, 15], weights=[3, 4, 3, 2, 1])[0])
         return services.case_create(
             actor=self.actor,
             person=person,
             disease=disease,
             classification=classification or Classification.CONFIRMED,
             source=source,
-            onset_at=_at(onset, 8),
-            sampled_at=_at(detected, 10),
-            detected_at=_at(detected, 16),
-            reported_at=_at(detected, 18),
-            isolated_at=_at(detected, 20),
-            treated_at=_at(detected, 21),
+            onset_at=onset_at,
+            sampled_at=detected_at - timedelta(hours=6),
+            detected_at=detected_at,
+            reported_at=reported_at,
+            isolated_at=isolated_at,
+            treated_at=isolated_at + timedelta(hours=1),
             place=place,
         )
 
