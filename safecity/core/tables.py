@@ -55,6 +55,12 @@ class BaseTable(tables.Table):
         if self.related and isinstance(data, QuerySet):
             data = data.select_related(*self.related)
         super().__init__(data, *args, **kwargs)
+        # On a phone each row is a card: every cell says what it is (``data-label``, shown by safecity.css
+        # under 576 px, where the header row is hidden) — no table wider than the screen to scroll sideways.
+        self.attrs = {**self.attrs, "class": f"{self.attrs.get('class', '')} sc-cards".strip()}
+        for bound in self.columns:
+            column = bound.column
+            column.attrs = {**column.attrs, "td": {"data-label": str(bound.verbose_name), **column.attrs.get("td", {})}}
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}

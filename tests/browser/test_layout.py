@@ -78,3 +78,37 @@ def test_language_switch_to_english_and_back(new_page, log_in, live_server, tran
     expect(html).to_have_attribute("lang", "zh-hans")
     expect(page).to_have_url(f"{live_server.url}/orgs/organizations/")
     expect(page.locator("nav").get_by_role("button", name="English", exact=True)).to_be_visible()
+
+
+def test_on_a_phone_a_list_is_one_card_per_row_with_its_filters_folded_away(
+    new_page, log_in, live_server, transactional_db, city, xinhui_user
+):
+    OrganizationFactory(name="大泽镇机械制造有限公司", region=city["dazhe"])
+    page = new_page(viewport=PHONE)
+    log_in(page, "county-xinhui")
+    page.goto("/orgs/organizations/")
+    row = page.locator("#sc-list table tbody tr", has_text="大泽镇机械制造有限公司")
+    expect(row).to_be_visible()
+    expect(page.locator("#sc-list table thead")).to_be_hidden()
+    region_cell = row.locator("td[data-label='区划']")
+    expect(region_cell).to_be_visible()
+    label = region_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"区划"', label  # each value says which column it is
+    assert not horizontal_overflow(page, PHONE["width"])
+
+    # The filters fold away behind one button and open on a tap; with a filter set they stay open.
+    fields = page.locator("#sc-filter-fields")
+    expect(fields).to_be_hidden()
+    page.get_by_test_id("filter-toggle").click()
+    expect(fields).to_be_visible()
+    page.goto("/orgs/organizations/?q=大泽")
+    expect(page.locator("#sc-filter-fields")).to_be_visible()
+    expect(page.get_by_test_id("filter-toggle")).to_contain_text("已设置")
+
+    # On a laptop: the usual table with its header row, filters always shown, no fold button.
+    wide = new_page()
+    log_in(wide, "county-xinhui")
+    wide.goto("/orgs/organizations/")
+    expect(wide.locator("#sc-list table thead")).to_be_visible()
+    expect(wide.locator("#sc-filter-fields")).to_be_visible()
+    expect(wide.get_by_test_id("filter-toggle")).to_be_hidden()
