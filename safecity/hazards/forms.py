@@ -10,7 +10,7 @@ from safecity.geo.fields import RegionChoiceField
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
 
-from .choices import TargetCategory
+from .choices import HazardLevel, TargetCategory
 from .models import (
     Campaign,
     Checklist,
@@ -106,6 +106,7 @@ class InspectionTargetImportForm(InspectionTargetForm):
 
 
 class HazardForm(BaseModelForm):
+    folded_fieldsets = (_("Major hazard"),)
     fieldsets = [
         (_("Hazard"), ["target", "title", "description", "level", "found_at"]),
         (
@@ -146,6 +147,10 @@ class HazardForm(BaseModelForm):
                 for name in ("plan_goals", "plan_methods", "plan_funds", "plan_people", "plan_deadline", "plan_safety")
             },
         }
+
+    def fieldset_open(self, legend, fields) -> bool:
+        """The remediation plan is open for a major hazard, folded for an ordinary one left empty."""
+        return self["level"].value() == HazardLevel.MAJOR or super().fieldset_open(legend, fields)
 
 
 class AssignForm(BaseForm):

@@ -63,3 +63,26 @@ def test_the_list_says_overdue_in_words_next_to_the_red_and_next_to_the_deadline
     assert 'data-status="overdue">整改中 · 超时<' in late_row
     assert "超时" not in on_time_row and "text-bg-danger" not in on_time_row
     assert late_row.index('data-status="overdue"') < late_row.index(late.deadline.isoformat())
+
+
+def test_the_major_hazard_plan_is_folded_on_a_new_ordinary_hazard_and_open_when_filled_or_major(city):
+    """The remediation plan (six elements) is for major hazards: one line on the phone form until needed,
+    never hidden once something is typed in it."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from safecity.hazards.forms import HazardForm
+
+    def plan_group(form):
+        html = render_to_string("includes/form_fields.html", {"form": form})
+        return re.search(r'<details class="mb-3 sc-folded"( open)? data-testid="folded-fieldset">', html)
+
+    assert plan_group(HazardForm()).group(1) is None  # folded and closed
+    target = InspectionTargetFactory(region=city["dazhe"])
+    base = {"target": target.pk, "title": "灭火器过期", "found_at": "2026-03-01T09:00"}
+    assert plan_group(HazardForm(data={**base, "level": "ordinary"})).group(1) is None
+    assert plan_group(HazardForm(data={**base, "level": "major"})).group(1) == " open"
+    assert plan_group(HazardForm(data={**base, "level": "ordinary", "plan_goals": "三日内清理"})).group(1) == " open"
+    major = HazardFactory(target=target, level="major", plan_goals="拆除违建")
+    assert plan_group(HazardForm(instance=major)).group(1) == " open"
