@@ -41,7 +41,44 @@ class BootstrapMixin:
                 widget.attrs.setdefault("required", "required")
 
 
-class BaseForm(BootstrapMixin, forms.Form):
+class FieldsetsMixin:
+    """How ``includes/form_fields.html`` groups a form's fields."""
+
+    #: Field groups as the paper form has them: ``[(legend, [field names]), …]``. Empty: one group.
+    fieldsets: list[tuple[str, list[str]]] = []
+    #: Legends of groups most entries leave empty (a major hazard's remediation plan): shown folded — one
+    #: line to open — unless something in them is filled in, refused, or :meth:`fieldset_open` says so.
+    folded_fieldsets: tuple[str, ...] = ()
+
+    def get_fieldsets(self):
+        """Bound fields grouped for rendering: ``(legend, fields, folded, open)`` per group."""
+        if not self.fieldsets:
+            return [("", [self[name] for name in self.fields], False, True)]
+        groups = []
+        for legend, names in self.fieldsets:
+            fields = [self[name] for name in names if name in self.fields]
+            folded = legend in self.folded_fieldsets
+            groups.append((legend, fields, folded, not folded or self.fieldset_open(legend, fields)))
+        placed = {name for _legend, names in self.fieldsets for name in names}
+        rest = [self[name] for name in self.fields if name not in placed]
+        if rest:  # never drop a field (hidden ones included) that a fieldset list forgot
+            groups.append(("", rest, False, True))
+        return groups
+
+    def fieldset_open(self, legend, fields) -> bool:
+        """Whether a folded group shows open: a field in it was refused, or holds something other than its
+        default (what the user typed is never hidden)."""
+        for bound in fields:
+            if bound.errors:
+                return True
+            value, default = bound.value(), bound.field.initial  # a model form field's initial: the model default
+            default = default() if callable(default) else default
+            if value not in (None, "", [], ()) and str(value) != str(default if default is not None else ""):
+                return True
+        return False
+
+
+class BaseForm(FieldsetsMixin, BootstrapMixin, forms.Form):
     """A plain form that knows the requesting user."""
 
     def __init__(self, *args, user=None, **kwargs) -> None:
@@ -51,17 +88,11 @@ class BaseForm(BootstrapMixin, forms.Form):
         self._apply_bootstrap()
 
 
-class BaseModelForm(BootstrapMixin, forms.ModelForm):
+class BaseModelForm(FieldsetsMixin, BootstrapMixin, forms.ModelForm):
     """The model form of every SafeCity record: scoped choices, Bootstrap widgets.
 
     Saving goes through :func:`safecity.core.services.object_save` in the view, not ``form.save()``.
     """
-
-    #: Field groups as the paper form has them: ``[(legend, [field names]), …]``. Empty: one group.
-    fieldsets: list[tuple[str, list[str]]] = []
-    #: Legends of groups most entries leave empty (a major hazard's remediation plan): shown folded — one
-    #: line to open — unless something in them is filled in, refused, or :meth:`fieldset_open` says so.
-    folded_fieldsets: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -101,34 +132,6 @@ class BaseModelForm(BootstrapMixin, forms.ModelForm):
         except forms.ValidationError as exc:
             self._update_errors(exc)
         return None
-
-    def get_fieldsets(self):
-        """Bound fields grouped for rendering: ``(legend, fields, folded, open)`` per group."""
-        if not self.fieldsets:
-            return [("", [self[name] for name in self.fields], False, True)]
-        groups = []
-        for legend, names in self.fieldsets:
-            fields = [self[name] for name in names if name in self.fields]
-            folded = legend in self.folded_fieldsets
-            groups.append((legend, fields, folded, not folded or self.fieldset_open(legend, fields)))
-        placed = {name for _legend, names in self.fieldsets for name in names}
-        rest = [self[name] for name in self.fields if name not in placed]
-        if rest:  # never drop a field (hidden ones included) that a fieldset list forgot
-            groups.append(("", rest, False, True))
-        return groups
-
-    def fieldset_open(self, legend, fields) -> bool:
-        """Whether a folded group shows open: a field in it was refused, or holds something other than its
-        default (what the user typed is never hidden)."""
-        model_fields = {f.name: f for f in self._meta.model._meta.get_fields() if hasattr(f, "get_default")}
-        for bound in fields:
-            if bound.errors:
-                return True
-            value = bound.value()
-            default = model_fields[bound.name].get_default() if bound.name in model_fields else None
-            if value not in (None, "", [], ()) and str(value) != str(default if default is not None else ""):
-                return True
-        return False
 
 
 class ImportChoiceField(forms.ModelChoiceField):

@@ -53,9 +53,6 @@ class PlanCreateForm(BaseForm):
                     "person"
                 ].help_text = f"{person.name} · {person.region} · {mask_id_number(person.id_number) or '—'}"
 
-    def get_fieldsets(self):
-        return [("", [self[name] for name in self.fields])]
-
     def clean(self):
         cleaned = super().clean()
         contact = cleaned.get("contact")

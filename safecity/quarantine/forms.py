@@ -87,9 +87,6 @@ class StayForm(BaseModelForm):
 class FlatForm(BaseForm):
     """A small action form: one group of fields."""
 
-    def get_fieldsets(self):
-        return [("", [self[name] for name in self.fields])]
-
 
 class PersonField(forms.ModelChoiceField):
     """A person chosen from the search results (radio buttons on the page), never a select of every person."""

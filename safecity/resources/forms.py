@@ -36,9 +36,6 @@ class ReserveStandardForm(BaseModelForm):
 class MovementForm(BaseForm):
     """A movement form: one group of fields, rendered by ``includes/form_fields.html``."""
 
-    def get_fieldsets(self):
-        return [("", [self[name] for name in self.fields])]
-
 
 class ReceiptForm(MovementForm):
     item = forms.ModelChoiceField(Item.objects.filter(archived_at__isnull=True), label=_("item"))

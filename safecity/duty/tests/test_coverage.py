@@ -11,11 +11,6 @@ from .factories import at, person, post_in, shift
 
 
 @pytest.fixture
-def post(city):
-    return post_in(city["xinhui"])
-
-
-@pytest.fixture
 def officer(city):
     return person("officer-a", city["xinhui"], full_name="值班员甲")
 

@@ -14,12 +14,7 @@ from safecity.duty import rules, services
 from safecity.duty.models import Handover
 from safecity.duty.tasks import alert_unacknowledged_handovers
 
-from .factories import person, post_in, shift
-
-
-@pytest.fixture
-def post(city):
-    return post_in(city["xinhui"])
+from .factories import person, shift
 
 
 @pytest.fixture

@@ -13,11 +13,6 @@ from .factories import future_start, person, post_in, shift
 
 
 @pytest.fixture
-def post(city):
-    return post_in(city["xinhui"])
-
-
-@pytest.fixture
 def crew(city):
     xinhui = city["xinhui"]
     return {

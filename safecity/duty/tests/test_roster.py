@@ -26,11 +26,6 @@ def people(city):
     }
 
 
-@pytest.fixture
-def post(city):
-    return post_in(city["xinhui"])
-
-
 def _import(client, post, rows, headers=HEADERS, **extra):
     url = f"/duty/dutyposts/{post.pk}/roster/import/"
     return client.post(url, {"file": upload("roster.xlsx", xlsx_bytes(headers, rows)), **extra})

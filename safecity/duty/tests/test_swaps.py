@@ -13,12 +13,7 @@ from safecity.duty import services
 from safecity.duty.choices import SwapStatus
 from safecity.duty.models import ShiftSwap
 
-from .factories import future_start, person, post_in, shift
-
-
-@pytest.fixture
-def post(city):
-    return post_in(city["xinhui"])
+from .factories import future_start, person, shift
 
 
 @pytest.fixture
