@@ -16,6 +16,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (zh-hans). A request through the test client leaves
+    the language it chose (an English user, ``Accept-Language: en``) active in the thread afterwards, so
+    without this a later test on the same worker would see English text depending on test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 DEMO_PASSWORD = "Demo-pass-2026"
 
 
