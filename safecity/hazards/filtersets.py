@@ -8,9 +8,7 @@ from safecity.geo.models import Region
 
 from .choices import HazardLevel, HazardStatus, RiskGrade, TargetCategory
 from .models import Campaign, Hazard, Inspection, InspectionTarget, InspectionTeam
-
-#: A responsible person's hazards still to rectify ("My work" on the home page, ``?mine=true`` on the list).
-MY_RECTIFICATION_STATUSES = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+from .rules import RECTIFYING_STATUSES
 
 
 class InspectionTargetFilterSet(BaseFilterSet):
@@ -49,7 +47,7 @@ class HazardFilterSet(BaseFilterSet):
         user = getattr(self.request, "user", None)
         if not value or user is None or not user.is_authenticated:
             return queryset
-        return queryset.filter(responsible_person=user, status__in=MY_RECTIFICATION_STATUSES)
+        return queryset.filter(responsible_person=user, status__in=RECTIFYING_STATUSES)
 
 
 class InspectionTeamFilterSet(BaseFilterSet):

@@ -17,7 +17,7 @@ from safecity.core.querysets import RestrictedQuerySet
 from safecity.core.validators import validate_phone
 
 from .choices import HazardLevel, HazardStatus, RiskGrade, SupervisionLevel, TargetCategory
-from .rules import MAJOR_PLAN_ELEMENTS, REVIEW_DAYS_AFTER_APPLICATION
+from .rules import MAJOR_PLAN_ELEMENTS, RECTIFYING_STATUSES, REVIEW_DAYS_AFTER_APPLICATION
 
 
 class InspectionTarget(ScopedModel):
@@ -201,11 +201,7 @@ class Hazard(ScopedModel):
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
-        return (
-            self.deadline is not None
-            and self.status in (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
-            and self.deadline < today
-        )
+        return self.deadline is not None and self.status in RECTIFYING_STATUSES and self.deadline < today
 
     def missing_plan_elements(self) -> list[str]:
         """Labels of the six remediation-plan elements still empty (major hazards)."""

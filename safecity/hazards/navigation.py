@@ -1,6 +1,5 @@
 from django.utils.translation import gettext_lazy as _
 
-from safecity.accounts.roles import Role
 from safecity.core import dashboard
 from safecity.core.navigation import MenuItem, register
 
@@ -26,14 +25,13 @@ def _stats(user):
 
     from .choices import HazardStatus
     from .models import Hazard
+    from .rules import RECTIFYING_STATUSES
 
     if not user.has_perm("hazards.view_hazard"):
         return []
     hazards = Hazard.objects.restrict(user, "view").filter(archived_at__isnull=True)
     open_hazards = hazards.exclude(status=HazardStatus.CLOSED)
-    overdue = open_hazards.filter(
-        status__in=[HazardStatus.ASSIGNED, HazardStatus.RECTIFYING], deadline__lt=timezone.localdate()
-    ).count()
+    overdue = open_hazards.filter(status__in=RECTIFYING_STATUSES, deadline__lt=timezone.localdate()).count()
     url = reverse("hazards:hazard_list")
     return [
         Stat(_("Hazards not closed"), open_hazards.count(), url),
@@ -42,10 +40,6 @@ def _stats(user):
 
 
 dashboard.register("hazards", _stats)
-
-
-#: Who re-inspects rectified hazards in their area ("My work"): the county and town staff.
-REINSPECTOR_ROLES = frozenset({Role.COUNTY_STAFF.value, Role.TOWN_STAFF.value})
 
 
 def _todo(user):
@@ -58,14 +52,14 @@ def _todo(user):
     from safecity.core.dashboard import Todo, role_names
 
     from .choices import HazardStatus
-    from .filtersets import MY_RECTIFICATION_STATUSES
     from .models import Hazard
+    from .rules import RECTIFYING_STATUSES, REINSPECTOR_ROLES
 
     if not user.has_perm("hazards.view_hazard"):
         return []
     hazards = Hazard.objects.restrict(user, "view").filter(archived_at__isnull=True)
     url = reverse("hazards:hazard_list")
-    mine = hazards.filter(responsible_person=user, status__in=MY_RECTIFICATION_STATUSES).aggregate(
+    mine = hazards.filter(responsible_person=user, status__in=RECTIFYING_STATUSES).aggregate(
         n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=timezone.localdate()))
     )
     todos = [Todo(_("Hazards to rectify"), mine["n"], f"{url}?mine=true", late=mine["late"])]

@@ -1,5 +1,15 @@
 """Figures of hazard inspection and rectification (Order No. 16, 2008; local practice)."""
 
+from safecity.accounts.roles import Role
+
+from .choices import HazardStatus
+
+#: A hazard waiting for its rectification (and overdue once past its deadline in one of these states).
+RECTIFYING_STATUSES = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+
+#: Who re-inspects rectified hazards in their area ("My work" on the home page): county and town staff.
+REINSPECTOR_ROLES = frozenset({Role.COUNTY_STAFF.value, Role.TOWN_STAFF.value})
+
 #: A major hazard's remediation plan has six elements (Order No. 16 art. 15).
 MAJOR_PLAN_ELEMENTS = ("plan_goals", "plan_methods", "plan_funds", "plan_people", "plan_deadline", "plan_safety")
 

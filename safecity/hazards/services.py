@@ -20,7 +20,7 @@ from safecity.core.services import object_save
 
 from .choices import HazardLevel, HazardStatus
 from .models import Checklist, Hazard
-from .rules import ESCALATE_AFTER_DAYS_OVERDUE
+from .rules import ESCALATE_AFTER_DAYS_OVERDUE, RECTIFYING_STATUSES
 
 
 def _require(hazard: Hazard, *allowed: str) -> None:
@@ -80,7 +80,7 @@ def hazard_rectify(*, actor, hazard: Hazard, note: str, photos=()) -> Hazard:
     """Report the rectification done, with its evidence (a note, and photos if any)."""
     from .photos import check_photos, files_removed_on_failure, store_photo
 
-    _require(hazard, HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+    _require(hazard, *RECTIFYING_STATUSES)
     if not note.strip():
         raise ValidationError(_("Describe the evidence of the rectification."), code="no_evidence")
     check_photos(photos)
@@ -186,7 +186,7 @@ def sweep_overdue(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     overdue = (
         Hazard.objects.active()
-        .filter(status__in=(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING), deadline__lt=today)
+        .filter(status__in=RECTIFYING_STATUSES, deadline__lt=today)
         .select_related("region", "responsible_person")
     )
     counts = {"notified": 0, "escalated": 0, "reviews": 0}

@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import Campaign, Checklist, Hazard, InspectionTarget, InspectionTeam
 from .planner import NO_COUNTY, NO_TEAM_FROM_ANOTHER_COUNTY
+from .rules import RECTIFYING_STATUSES
 from .selectors import campaign_coverage, coverage_by_county, svg_bars
 from .services import campaign_targets
 from .tables import CampaignTable, HazardTable, InspectionTable, InspectionTargetTable, InspectionTeamTable
@@ -444,7 +445,7 @@ class HazardViews(ObjectViews):
             "can_step": can,
             "show_assign": can and status in (HazardStatus.FOUND, HazardStatus.ASSIGNED),
             "show_start": can and status == HazardStatus.ASSIGNED,
-            "show_rectify": can and status in (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING),
+            "show_rectify": can and status in RECTIFYING_STATUSES,
             "show_apply": can
             and status == HazardStatus.RECTIFIED
             and obj.level == HazardLevel.MAJOR

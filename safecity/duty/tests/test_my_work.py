@@ -13,13 +13,10 @@ from .factories import future_start, person, post_in, shift
 
 
 @pytest.fixture
-def crew(city):
-    xinhui = city["xinhui"]
+def crew(crew, city):
+    """The swap crew (conftest), with the city's duty officer and a leader on shift in another county."""
     return {
-        "a": person("li-duty", xinhui, full_name="李明"),
-        "b": person("zhao-duty", xinhui, full_name="赵丽"),
-        "leader_now": person("xinhui-leader", xinhui, role=Role.LEADER_ON_SHIFT, full_name="王带班"),
-        "leader_later": person("xinhui-leader-2", xinhui, role=Role.LEADER_ON_SHIFT, full_name="周带班"),
+        **crew,
         "hq": person("hq-duty", city["city"], role=Role.HQ_DUTY_OFFICER, full_name="市值班员"),
         "taishan_hq": person("taishan-leader", city["taishan"], role=Role.LEADER_ON_SHIFT),
     }

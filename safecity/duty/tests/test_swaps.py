@@ -17,18 +17,6 @@ from .factories import future_start, person, shift
 
 
 @pytest.fixture
-def crew(city):
-    xinhui = city["xinhui"]
-    return {
-        "a": person("li-duty", xinhui, full_name="李明"),
-        "b": person("zhao-duty", xinhui, full_name="赵丽"),
-        "leader_now": person("xinhui-leader", xinhui, role=Role.LEADER_ON_SHIFT, full_name="王带班"),
-        "leader_later": person("xinhui-leader-2", xinhui, role=Role.LEADER_ON_SHIFT, full_name="周带班"),
-        "staff": person("xinhui-staff", xinhui, full_name="新会科员"),
-    }
-
-
-@pytest.fixture
 def current_shift(post, crew):
     """The shift running now, led by leader_now."""
     start = timezone.now() - timedelta(hours=2)

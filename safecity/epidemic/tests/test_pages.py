@@ -35,6 +35,13 @@ def person_in(city, key, **fields):
     return PersonFactory(region=city[TOWN_OF[key]], **fields)
 
 
+def expose_today(actor, person, setting, proximity, **source):
+    """``person`` exposed today to ``source_person=`` or ``source_site=``, recorded by ``actor``."""
+    return services.exposure_record(
+        actor=actor, person=person, exposed_on=timezone.localdate(), setting=setting, proximity=proximity, **source
+    )
+
+
 def page_queries(client, url: str):
     """The page (asserted 200) and the number of queries it ran."""
     with CaptureQueriesContext(connection) as queries:
@@ -130,14 +137,7 @@ class TestPerson(ScopedModelTests):
             services.case_create(
                 actor=actor, person=index, disease=disease, classification="confirmed", source="screening"
             )
-            services.exposure_record(
-                actor=actor,
-                person=person,
-                source_person=index,
-                exposed_on=timezone.localdate(),
-                setting=Setting.DINING,
-                proximity=Proximity.CLOSE_UNPROTECTED,
-            )
+            expose_today(actor, person, Setting.DINING, Proximity.CLOSE_UNPROTECTED, source_person=index)
             return index
 
         indexes = [contact_of_a_new_case() for _ in range(2)]
@@ -216,14 +216,7 @@ class TestCases(ScopedModelTests):
             source="fever_clinic",
             onset_at=timezone.now() - timedelta(days=1),
         )
-        services.exposure_record(
-            actor=actor,
-            person=contact,
-            source_person=index,
-            exposed_on=timezone.localdate(),
-            setting=Setting.HOUSEHOLD,
-            proximity=Proximity.CLOSE_UNPROTECTED,
-        )
+        expose_today(actor, contact, Setting.HOUSEHOLD, Proximity.CLOSE_UNPROTECTED, source_person=index)
         page = actor_client.get(case.get_absolute_url())
         assert page.status_code == 200
         by_class = {value: table for value, _label, table in page.context["contacts_by_class"]}
@@ -259,22 +252,8 @@ class TestCases(ScopedModelTests):
         case = services.case_create(
             actor=actor, person=index, disease=self.disease, classification="confirmed", source="screening"
         )
-        services.exposure_record(
-            actor=actor,
-            person=close,
-            source_person=index,
-            exposed_on=timezone.localdate(),
-            setting=Setting.HOUSEHOLD,
-            proximity=Proximity.CLOSE_UNPROTECTED,
-        )
-        services.exposure_record(
-            actor=actor,
-            person=second,
-            source_person=close,
-            exposed_on=timezone.localdate(),
-            setting=Setting.DINING,
-            proximity=Proximity.SAME_SPACE,
-        )
+        expose_today(actor, close, Setting.HOUSEHOLD, Proximity.CLOSE_UNPROTECTED, source_person=index)
+        expose_today(actor, second, Setting.DINING, Proximity.SAME_SPACE, source_person=close)
         rows = actor_client.get(f"/api/cases/{case.pk}/contacts/", {"depth": 2}).json()["results"]
         assert {(r["person"], r["contact_class"], r["degree"]) for r in rows} == {
             (close.pk, "close", 1),
@@ -310,14 +289,7 @@ class TestExposureSite(ScopedModelTests):
 
         def exposed_here():
             person = person_in(city, IN_SCOPE)
-            services.exposure_record(
-                actor=actor,
-                person=person,
-                source_site=site,
-                exposed_on=timezone.localdate(),
-                setting=Setting.DINING,
-                proximity=Proximity.SAME_SPACE,
-            )
+            expose_today(actor, person, Setting.DINING, Proximity.SAME_SPACE, source_site=site)
             return person
 
         persons = [exposed_here() for _ in range(2)]
@@ -425,14 +397,7 @@ class TestCluster(ScopedModelTests):
     ):
         hq = make_user("hq-epi", Role.HQ_DUTY_OFFICER, city["city"].code)
         mine, theirs = person_in(city, IN_SCOPE, name="本区人员甲"), person_in(city, "taishan", name="外区人员乙")
-        services.exposure_record(
-            actor=hq,
-            person=mine,
-            source_person=theirs,
-            exposed_on=timezone.localdate(),
-            setting=Setting.DINING,
-            proximity=Proximity.CLOSE_UNPROTECTED,
-        )
+        expose_today(hq, mine, Setting.DINING, Proximity.CLOSE_UNPROTECTED, source_person=theirs)
         cluster = Person.objects.get(pk=mine.pk).cluster
         listed = actor_client.get(self.url("list"), {"per_page": 200})
         assert cluster.pk in {row.record.pk for row in listed.context["table"].paginated_rows}
