@@ -4,7 +4,7 @@ exposures and cases gives (property tests), and read like the protocol in the wo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -25,7 +25,8 @@ TODAY = timezone.localdate()
 
 
 def at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=9))
+    """09:00 on ``day`` — or now, if that is still ahead (a run after midnight, before 09:00 local)."""
+    return min(timezone.make_aware(datetime.combine(day, time(9))), timezone.now())
 
 
 @pytest.fixture
