@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "safecity.quarantine",
     "safecity.surveillance",
     "safecity.followup",
+    "safecity.alerts",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns = [
     path("surveillance/", include("safecity.surveillance.urls")),
     path("followup/", include("safecity.followup.urls")),
     path("epidemic/", include("safecity.epidemic.urls")),
+    path("alerts/", include("safecity.alerts.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -52,6 +52,9 @@ _SYSTEM = (
 )
 _VIEW_ALL = "*.view_*"
 _WORK = ("*.add_*", "*.change_*", "*.delete_*")  # delete = archive; nothing is ever deleted
+#: Warnings (CAP messages from the warning services) are received and corrected by the duty rooms (HQ roles) and
+#: administrators; everyone else reads them.
+_WARNING_DESK = ("alerts.add_*", "alerts.change_*", "alerts.delete_*")
 #: Seeing an ID number or phone in full (each look is logged): for those whose work means calling people.
 _REVEAL = "core.reveal_personal_data"
 
@@ -59,10 +62,12 @@ _REVEAL = "core.reveal_personal_data"
 ROLE_RULES: dict[str, RoleRule] = {
     Role.HQ_DUTY_OFFICER: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, "geo.*")),
     Role.LEADER_ON_SHIFT: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, "geo.*")),
-    Role.COUNTY_STAFF: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=_SYSTEM),
-    Role.TOWN_STAFF: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=_SYSTEM),
-    Role.GRID_WORKER: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, "geo.*", "orgs.*")),
-    Role.DEPARTMENT_STAFF: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, "geo.*")),
+    Role.COUNTY_STAFF: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, *_WARNING_DESK)),
+    Role.TOWN_STAFF: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, *_WARNING_DESK)),
+    Role.GRID_WORKER: RoleRule(
+        grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, "geo.*", "orgs.*", *_WARNING_DESK)
+    ),
+    Role.DEPARTMENT_STAFF: RoleRule(grant=(_VIEW_ALL, *_WORK, _REVEAL), exclude=(*_SYSTEM, "geo.*", *_WARNING_DESK)),
     Role.READ_ONLY_LEADER: RoleRule(grant=(_VIEW_ALL,), exclude=_SYSTEM),
     Role.ADMINISTRATOR: RoleRule(grant=("*",)),
 }

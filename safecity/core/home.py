@@ -57,6 +57,10 @@ def home(request):
         ],
         "user_total": users,
     }
+    if apps.is_installed("safecity.alerts"):  # warnings in force first: a red typhoon signal before any count
+        from safecity.alerts.selectors import warnings_in_force
+
+        ctx["warnings_in_force"] = list(warnings_in_force(user)[:8])
     if apps.is_installed("safecity.duty"):  # who is on duty now at the user's duty posts
         from safecity.duty.selectors import on_duty_cards
 
