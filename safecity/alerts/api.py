@@ -118,11 +118,7 @@ class CapMessageViewSet(BaseModelViewSet):
     serializer_class = CapMessageSerializer
     filterset_class = CapMessageFilterSet
     http_method_names = ["get", "post", "head", "options"]
-
-    def get_parsers(self):
-        if getattr(self, "action", None) == "create" or self.request.method == "POST":
-            return [CapParser(), XmlParser(), TextXmlParser()]
-        return super().get_parsers()
+    parser_classes = [CapParser, XmlParser, TextXmlParser]  # the only writes are messages as XML bodies
 
     @extend_schema(
         request={"application/cap+xml": OpenApiTypes.BINARY, "application/xml": OpenApiTypes.BINARY},

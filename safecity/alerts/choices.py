@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Colour(models.TextChoices):
@@ -51,7 +52,7 @@ class Outcome(models.TextChoices):
 class State(models.TextChoices):
     """A warning's state, derived from its times — never stored."""
 
-    IN_FORCE = "in_force", _("in force")
+    IN_FORCE = "in_force", pgettext_lazy("cap", "in force")
     LIFTED = "lifted", _("lifted")
     EXPIRED = "expired", _("expired")
     EXERCISE = "exercise", _("test or exercise")

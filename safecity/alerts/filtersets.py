@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecity.core.filtersets import BaseFilterSet, RegionFilter
 from safecity.geo.choices import RegionLevel
@@ -51,7 +52,7 @@ class WarningSignalFilterSet(BaseFilterSet):
 class CapMessageFilterSet(BaseFilterSet):
     search_fields = ("identifier", "sender", "event", "area_description")
 
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("outcome"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=pgettext_lazy("cap", "outcome"))
     msg_type = django_filters.ChoiceFilter(
         choices=[(t, t) for t in ("Alert", "Update", "Cancel", "Ack", "Error")], label=_("message type")
     )

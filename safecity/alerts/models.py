@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecity.core.models import BaseModel, ScopedModel
 from safecity.core.querysets import RestrictedQuerySet
@@ -72,12 +73,12 @@ class WarningSignal(ScopedModel):
     headline = models.CharField(_("headline"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     instruction = models.TextField(_("instruction"), blank=True)
-    area_description = models.TextField(_("area"), blank=True)
+    area_description = models.TextField(pgettext_lazy("cap", "area"), blank=True)
     regions = models.ManyToManyField(
         "geo.Region", verbose_name=_("regions covered"), related_name="warning_signals", blank=True
     )
     sent = models.DateTimeField(_("issued at"), db_index=True, help_text=_("When its latest message was sent."))
-    effective = models.DateTimeField(_("effective"), null=True, blank=True)
+    effective = models.DateTimeField(pgettext_lazy("cap", "effective"), null=True, blank=True)
     onset = models.DateTimeField(_("onset"), null=True, blank=True)
     expires = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True, db_index=True)
@@ -88,7 +89,7 @@ class WarningSignal(ScopedModel):
     objects = WarningQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("warning")
+        verbose_name = pgettext_lazy("cap", "warning")
         verbose_name_plural = _("warnings")
         ordering = ["-sent", "-id"]
         constraints = [
@@ -128,21 +129,21 @@ class CapMessage(BaseModel):
 
     identifier = models.CharField(_("identifier"), max_length=200)
     sender = models.CharField(_("sender"), max_length=200)
-    sent = models.DateTimeField(_("sent"), db_index=True)
+    sent = models.DateTimeField(pgettext_lazy("cap", "sent"), db_index=True)
     cap_status = models.CharField(_("CAP status"), max_length=10)
     msg_type = models.CharField(_("message type"), max_length=10)
     references = models.TextField(_("references"), blank=True)
     event = models.CharField(_("event"), max_length=200, blank=True)
-    area_description = models.TextField(_("area"), blank=True)
+    area_description = models.TextField(pgettext_lazy("cap", "area"), blank=True)
     raw = models.TextField(_("message (XML)"))
     digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
     channel = models.CharField(_("received by"), max_length=10, choices=Channel.choices)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("cap", "outcome"), max_length=20, choices=Outcome.choices)
     notices = models.JSONField(_("notices"), default=list, blank=True)
     signed = models.BooleanField(_("signed"), default=False)
     signal = models.ForeignKey(
         WarningSignal,
-        verbose_name=_("warning"),
+        verbose_name=pgettext_lazy("cap", "warning"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

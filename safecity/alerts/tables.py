@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecity.core.tables import BaseTable
 
@@ -28,10 +29,10 @@ def state_badge(signal: WarningSignal) -> str:
 
 
 class WarningSignalTable(BaseTable):
-    event = tables.Column(linkify=True, verbose_name=_("warning"))
+    event = tables.Column(linkify=True, verbose_name=pgettext_lazy("cap", "warning"))
     colour = tables.Column()
     state = tables.Column(empty_values=(), orderable=False, verbose_name=_("state"))
-    region = tables.Column(order_by=("region__code",), verbose_name=_("area"))
+    region = tables.Column(order_by=("region__code",), verbose_name=pgettext_lazy("cap", "area"))
     sent = tables.DateTimeColumn(format="Y-m-d H:i")
     expires = tables.DateTimeColumn(format="Y-m-d H:i")
 
@@ -58,7 +59,7 @@ class WarningSignalTable(BaseTable):
 class CapMessageTable(BaseTable):
     identifier = tables.Column(linkify=True)
     sent = tables.DateTimeColumn(format="Y-m-d H:i")
-    signal = tables.Column(linkify=True, verbose_name=_("warning"))
+    signal = tables.Column(linkify=True, verbose_name=pgettext_lazy("cap", "warning"))
     notices = tables.Column(verbose_name=_("notices"), orderable=False)
     created_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("received at"))
 
