@@ -204,3 +204,27 @@ def test_an_update_whose_earlier_messages_never_reached_us_is_kept_with_a_notice
     message = receive(hq_user, (CAP_DIR / "smn_mexico_tropical_cyclone_update.xml").read_bytes()).message
     assert message.references.startswith("smn.cna.gob.mx,avisossmn-ciclontropical-4061,")
     assert message.notices, "a reference to a message we never received is recorded"
+
+
+def test_the_command_receives_each_file_on_its_own_and_fails_when_any_was_refused(hq_user, tmp_path, issued):
+    from django.core.management import CommandError, call_command
+
+    good, bad = tmp_path / "good.xml", tmp_path / "bad.xml"
+    good.write_bytes(cap_xml(sent=issued))
+    bad.write_bytes(b"<not-cap/>")
+    with pytest.raises(CommandError, match="1 of 2"):
+        call_command("receive_cap", str(bad), str(good), user=hq_user.username)
+    message = CapMessage.objects.get()
+    assert message.channel == Channel.COMMAND and message.signal.state() == State.IN_FORCE
+    call_command("receive_cap", str(good), user=hq_user.username)  # again: nothing new, no failure
+    assert CapMessage.objects.count() == 1
+
+
+def test_the_command_refuses_a_user_who_may_not_receive(xinhui_user, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "w.xml"
+    path.write_bytes(cap_xml())
+    with pytest.raises(CommandError, match="may not receive"):
+        call_command("receive_cap", str(path), user=xinhui_user.username)
+    assert CapMessage.objects.count() == 0
