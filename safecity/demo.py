@@ -303,4 +303,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> dict:
         added["epidemic"] = __import__("safecity.epidemic.demo", fromlist=["load_epidemic"]).load_epidemic()
         # After the epidemic demo (its contacts get management plans); tolerates its absence.
         added["followup"] = __import__("safecity.followup.demo", fromlist=["load_followup"]).load_followup()
+        added["alerts"] = __import__("safecity.alerts.demo", fromlist=["load_alerts"]).load_alerts()
     return added

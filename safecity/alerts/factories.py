@@ -35,6 +35,7 @@ def cap_xml(
     sender: str = SENDER,
     sender_name: str = "江门市气象台",
     instruction: str = "渔船回港避风，人员上岸。",
+    description: str = "",
 ) -> bytes:
     """One CAP 1.2 message with a zh-CN info block; ``references`` are ``(identifier, sent)`` of this sender."""
     sent = timezone.localtime(sent or timezone.now()).replace(microsecond=0)
@@ -44,6 +45,9 @@ def cap_xml(
         f"<geocode><valueName>GB/T 2260</valueName><value>{code}</value></geocode>" for code in geocodes
     )
     expires = (sent + timedelta(hours=hours)).isoformat()
+    description = description or f"{sender_name}发布{event}，{area}有关单位和人员请做好防御准备。"
+    code_xml = f"<eventCode><valueName>GB/T 35561-2017</valueName><value>{event_code}</value></eventCode>"
+    code_xml = code_xml if event_code else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
   <identifier>{escape(identifier)}</identifier>
@@ -59,11 +63,11 @@ def cap_xml(
     <urgency>Expected</urgency>
     <severity>{severity}</severity>
     <certainty>Likely</certainty>
-    <eventCode><valueName>GB/T 35561-2017</valueName><value>{event_code}</value></eventCode>
+    {code_xml}
     <expires>{expires}</expires>
     <senderName>{escape(sender_name)}</senderName>
     <headline>{escape(sender_name)}发布{escape(event)}</headline>
-    <description>预计未来24小时内{escape(area)}沿海将受台风影响，平均风力可达8级以上。</description>
+    <description>{escape(description)}</description>
     <instruction>{escape(instruction)}</instruction>
     <area><areaDesc>{escape(area)}</areaDesc>{geocode_xml}</area>
   </info>

@@ -268,3 +268,22 @@ def test_loading_the_incidents_again_adds_nothing():
         DutyLogEntry.objects.count(),
         Notification.objects.count(),
     ) == counts
+
+
+def test_demo_warnings_a_raised_typhoon_signal_on_the_coast_and_a_forest_fire_warning_inland(client):
+    from safecity.alerts.choices import Colour, Kind, Outcome, State
+    from safecity.alerts.demo import load_alerts
+    from safecity.alerts.models import CapMessage, WarningSignal
+
+    in_force = {w.kind: w for w in WarningSignal.objects.in_force()}
+    assert set(in_force) == {Kind.TYPHOON, Kind.FOREST_FIRE}
+    typhoon = in_force[Kind.TYPHOON]
+    assert typhoon.colour == Colour.ORANGE and typhoon.messages.count() == 2
+    assert sorted(r.name for r in typhoon.regions.all()) == ["台山市", "新会区"]
+    states = {w.event: w.state() for w in WarningSignal.objects.all()}
+    assert states["暴雨蓝色预警信号"] == State.EXPIRED and states["大风蓝色预警信号"] == State.LIFTED
+    assert CapMessage.objects.filter(outcome=Outcome.NOT_FOR_AREA).count() == 1
+    assert client.login(username="county-xinhui", password=DEMO_PASSWORD)
+    banner = client.get("/").context["warnings_in_force"]
+    assert [w.kind for w in banner] == [Kind.TYPHOON]  # the inland forest-fire warning is not Xinhui's
+    assert load_alerts() == 0
