@@ -9,11 +9,12 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safecity.core.models import NotificationLevel
 from safecity.core.notifications import notify
 from safecity.core.scoping import get_scopes
 from safecity.core.services import object_save
@@ -69,44 +70,63 @@ def receive(*, actor, data: bytes, channel: str) -> Received:
         message = cap.parse(data, schema=_schema(str(schema_path)) if schema_path else None)
     except cap.CapError as exc:
         raise ValidationError({"message": exc.errors}) from exc
-    with transaction.atomic():
-        same = (
-            CapMessage.objects.select_for_update().filter(sender=message.sender, identifier=message.identifier).first()
-        )
-        if same is not None:
-            if same.sent == message.sent:  # delivered again with other bytes (whitespace, signature)
-                return Received(same, duplicate=True)
-            raise ValidationError(
-                {
-                    "message": _(
-                        "%(sender)s already sent a different message with the identifier %(identifier)s "
-                        "(sent %(sent)s); identifiers are unique per sender."
-                    )
-                    % {"sender": same.sender, "identifier": same.identifier, "sent": same.sent.isoformat()}
-                }
+    try:
+        with transaction.atomic():
+            same = (
+                CapMessage.objects.select_for_update()
+                .filter(sender=message.sender, identifier=message.identifier)
+                .first()
             )
-        info = message.info_for(rules.setting("LANGUAGES"))
-        record = CapMessage(
-            identifier=message.identifier,
-            sender=message.sender,
-            sent=message.sent,
-            cap_status=message.status,
-            msg_type=message.msg_type,
-            references=" ".join(f"{r.sender},{r.identifier},{r.sent.isoformat()}" for r in message.references),
-            event=info.event[:200] if info else "",
-            area_description="；".join(a.description for a in info.areas) if info else "",
-            raw=_decode(data),
-            digest=digest,
-            channel=channel,
-            signed=message.signed,
-            notices=list(message.notices),
-        )
-        record.outcome, signal, previous_colour = _apply(actor, message, info, record)
-        record.signal = signal
-        object_save(actor=actor, instance=record, change_reason=str(Outcome(record.outcome).label))
-        if signal is not None and not signal.exercise:
-            _announce(record, signal, previous_colour)
+            if same is not None:
+                return _received_before(same, message)
+            record = _keep(actor, message, data, digest, channel)
+    except IntegrityError:  # the same message, received at the same moment by another request, was kept first
+        same = CapMessage.objects.filter(sender=message.sender, identifier=message.identifier).first()
+        if same is None:
+            raise
+        return _received_before(same, message)
     return Received(record)
+
+
+def _received_before(same: CapMessage, message: cap.Message) -> Received:
+    """The message kept under this sender and identifier: the same one again, or a refused clash."""
+    if same.sent == message.sent:  # delivered again, perhaps with other bytes (whitespace, signature)
+        return Received(same, duplicate=True)
+    raise ValidationError(
+        {
+            "message": _(
+                "%(sender)s already sent a different message with the identifier %(identifier)s "
+                "(sent %(sent)s); identifiers are unique per sender."
+            )
+            % {"sender": same.sender, "identifier": same.identifier, "sent": same.sent.isoformat()}
+        }
+    )
+
+
+def _keep(actor, message: cap.Message, data: bytes, digest: str, channel: str) -> CapMessage:
+    """Keep the message and apply it to its warning (inside the caller's transaction)."""
+    info = message.info_for(rules.setting("LANGUAGES"))
+    record = CapMessage(
+        identifier=message.identifier,
+        sender=message.sender,
+        sent=message.sent,
+        cap_status=message.status,
+        msg_type=message.msg_type,
+        references=" ".join(f"{r.sender},{r.identifier},{r.sent.isoformat()}" for r in message.references),
+        event=info.event[:200] if info else "",
+        area_description="；".join(a.description for a in info.areas) if info else "",
+        raw=_decode(data),
+        digest=digest,
+        channel=channel,
+        signed=message.signed,
+        notices=list(message.notices),
+    )
+    record.outcome, signal, previous_colour = _apply(actor, message, info, record)
+    record.signal = signal
+    object_save(actor=actor, instance=record, change_reason=str(Outcome(record.outcome).label))
+    if signal is not None and not signal.exercise:
+        _announce(record, signal, previous_colour)
+    return record
 
 
 def _referenced_signal(message: cap.Message) -> WarningSignal | None:
@@ -195,7 +215,7 @@ def _announce(record: CapMessage, signal: WarningSignal, previous_colour: str | 
         title=title,
         body=signal.instruction or signal.description,
         url=signal.get_absolute_url(),
-        level=rules.NOTIFY_LEVEL[signal.colour] if record.outcome != Outcome.LIFTED else "info",
+        level=NotificationLevel.INFO if record.outcome == Outcome.LIFTED else rules.NOTIFY_LEVEL[signal.colour],
         target=signal,
         dedupe_key=f"warning-{signal.pk}-{record.digest[:16]}",
     )
