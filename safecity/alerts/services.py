@@ -4,6 +4,7 @@ concerns — one transaction — and tell those on duty in the regions covered (
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,12 +22,25 @@ from safecity.core.services import object_save
 from safecity.geo.codes import prefix_of
 
 from . import cap, rules
-from .choices import Colour, Outcome
+from .choices import Colour, Outcome, State
 from .models import CapMessage, WarningSignal
 from .selectors import common_region, regions_covered
 
 #: Why a user may not receive warnings.
 RECEIVER_ONLY = gettext_lazy("Warnings are received by the city's duty room (a user whose area is the whole city).")
+
+
+#: Called with ``(actor=, warning=)`` whenever a real warning in force is started or changed by a message
+#: (another app's reaction — e.g. activating the contingency plans it triggers), inside the transaction
+#: that keeps the message; it returns what it could not do (texts recorded with the message). A listener
+#: that raises ``ValidationError`` or ``PermissionDenied`` undoes only its own work: the message and the
+#: warning are kept, and the reason is recorded with the message.
+_listeners: list[Callable] = []
+
+
+def on_warning(listener: Callable) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 @dataclass(frozen=True)
@@ -123,6 +137,13 @@ def _keep(actor, message: cap.Message, data: bytes, digest: str, channel: str) -
     )
     record.outcome, signal, previous_colour = _apply(actor, message, info, record)
     record.signal = signal
+    if signal is not None and record.outcome in (Outcome.NEW, Outcome.UPDATED) and signal.state() == State.IN_FORCE:
+        for listener in _listeners:
+            try:
+                with transaction.atomic():
+                    record.notices.extend(listener(actor=actor, warning=signal) or [])
+            except (ValidationError, PermissionDenied) as exc:
+                record.notices.extend(exc.messages if isinstance(exc, ValidationError) else [str(exc)])
     object_save(actor=actor, instance=record, change_reason=str(Outcome(record.outcome).label))
     if signal is not None and not signal.exercise:
         _announce(record, signal, previous_colour)

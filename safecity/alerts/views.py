@@ -59,7 +59,11 @@ class WarningSignalViews(ObjectViews):
             obj.messages.restrict(request.user, "view").order_by("sent"), exclude=("signal", "status"), orderable=False
         )
         tables.RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        activations = getattr(obj, "plan_activations", None)  # the contingency plans this warning activated
         return {
+            "activations": list(activations.restrict(request.user, "view").select_related("plan"))
+            if activations is not None
+            else [],
             "colour_badge": colour_badge(obj.colour),
             "state_badge": state_badge(obj),
             "cap_messages": table,

@@ -11,6 +11,7 @@ from safecity.geo.fields import RegionChoiceField
 from safecity.geo.models import Region
 from safecity.incidents.choices import Category
 from safecity.orgs.models import Organization
+from safecity.tasks.choices import TaskPriority
 from safecity.tasks.forms import UserChoiceField
 
 from .choices import IMPORT_ALIASES, PlanStatus, PlanType, ProblemSeverity
@@ -25,6 +26,7 @@ class ContingencyPlanForm(BaseModelForm):
         (_("Contingency plan"), ["title", "plan_type", "category", "region", "owner"]),
         (_("Version and review"), ["version", "approved_on", "next_review_on", "status"]),
         (_("Content"), ["summary"]),
+        (_("Activation by warnings"), ["trigger_kind", "trigger_colour"]),
     ]
 
     class Meta:
@@ -40,6 +42,8 @@ class ContingencyPlanForm(BaseModelForm):
             "next_review_on",
             "status",
             "summary",
+            "trigger_kind",
+            "trigger_colour",
         ]
         widgets = {"approved_on": DATE, "next_review_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
         field_classes = {"region": RegionChoiceField}
@@ -121,6 +125,19 @@ class ProblemForm(BaseForm):
         super().__init__(*args, **kwargs)
         days = setting("PROBLEM_DAYS").get(ProblemSeverity.MINOR, 30)
         self.fields["deadline"].initial = timezone.localdate() + timedelta(days=days)
+
+
+class PlanActionForm(BaseForm):
+    """A task the plan hands out when it is activated."""
+
+    description = forms.CharField(label=_("task"), max_length=200)
+    responsible_organization = forms.ModelChoiceField(Organization.objects.all(), label=_("responsible unit"))
+    days = forms.IntegerField(label=_("days to complete"), min_value=0, max_value=365, initial=0)
+    priority = forms.ChoiceField(label=_("priority"), choices=TaskPriority.choices, initial=TaskPriority.URGENT)
+
+
+class ActivateForm(BaseForm):
+    reason = forms.CharField(label=_("reason for activating"), max_length=300)
 
 
 class UniqueNameChoiceField(ImportChoiceField):

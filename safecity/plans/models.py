@@ -11,12 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safecity.alerts.choices import Colour
+from safecity.alerts.choices import Kind as WarningKind
 from safecity.core.models import BaseModel, ScopedModel
 from safecity.geo.choices import RegionLevel
 from safecity.incidents.choices import Category
+from safecity.tasks.choices import TaskPriority
 
 from .choices import DrillKind, DrillRating, PlanStatus, PlanType, ProblemSeverity
 from .rules import setting
+
+#: The warning colours a plan's trigger may name (the lowest that activates it).
+TRIGGER_COLOURS = [(c.value, c.label) for c in (Colour.BLUE, Colour.YELLOW, Colour.ORANGE, Colour.RED)]
 
 #: The levels a plan is made at.
 PLAN_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN)
@@ -58,6 +64,16 @@ class ContingencyPlan(ScopedModel):
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE, db_index=True
     )
     summary = models.TextField(_("scope and activation conditions"), blank=True)
+    trigger_kind = models.CharField(
+        _("activated by warnings of"),
+        max_length=20,
+        choices=WarningKind.choices,
+        blank=True,
+        help_text=_("Leave empty for a plan that is only activated by hand."),
+    )
+    trigger_colour = models.CharField(
+        _("at or above"), max_length=10, choices=TRIGGER_COLOURS, blank=True, help_text=_("The lowest warning colour.")
+    )
 
     class Meta:
         verbose_name = _("contingency plan")
@@ -66,6 +82,11 @@ class ContingencyPlan(ScopedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(next_review_on__gte=models.F("approved_on")), name="plans_plan_review_after_approval"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trigger_kind="", trigger_colour="")
+                | (~models.Q(trigger_kind="") & ~models.Q(trigger_colour="")),
+                name="plans_plan_trigger_kind_and_colour_together",
             ),
         ]
 
@@ -84,6 +105,9 @@ class ContingencyPlan(ScopedModel):
             raise ValidationError({"region": _("A plan is made at city, county or town level.")})
         if self.approved_on and self.next_review_on and self.next_review_on < self.approved_on:
             raise ValidationError({"next_review_on": _("The next review comes after the approval.")})
+        if bool(self.trigger_kind) != bool(self.trigger_colour):
+            field = "trigger_colour" if self.trigger_kind else "trigger_kind"
+            raise ValidationError({field: _("A warning trigger needs both the kind of warning and its lowest colour.")})
 
     @property
     def level(self):
@@ -227,3 +251,67 @@ class DrillProblem(BaseModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.drill.get_absolute_url()}#problem-{self.pk}"
+
+
+class PlanAction(BaseModel):
+    """A task the plan hands out when it is activated (预案启动后的任务分工): what, which unit, within how
+    many days, how urgent. Activation creates one tracked task per action."""
+
+    plan = models.ForeignKey(
+        ContingencyPlan, verbose_name=_("contingency plan"), on_delete=models.PROTECT, related_name="actions"
+    )
+    description = models.CharField(_("task"), max_length=200)
+    responsible_organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="plan_actions"
+    )
+    days = models.PositiveSmallIntegerField(_("days to complete"), default=0, help_text=_("0: the same day."))
+    priority = models.CharField(_("priority"), max_length=12, choices=TaskPriority.choices, default=TaskPriority.URGENT)
+
+    scope_region_path = "plan__region"
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "days", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanActivation(BaseModel):
+    """One activation of a plan (预案启动): by a warning that met its trigger, or by hand with the reason —
+    and the tasks it handed out (tasks whose source is this activation)."""
+
+    plan = models.ForeignKey(
+        ContingencyPlan, verbose_name=_("contingency plan"), on_delete=models.PROTECT, related_name="activations"
+    )
+    warning = models.ForeignKey(
+        "alerts.WarningSignal",
+        verbose_name=_("warning"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_activations",
+    )
+    activated_at = models.DateTimeField(_("activated at"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    scope_region_path = "plan__region"
+
+    class Meta:
+        verbose_name = _("plan activation")
+        verbose_name_plural = _("plan activations")
+        ordering = ["-activated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "warning"],
+                condition=models.Q(warning__isnull=False),
+                name="plans_activation_once_per_warning",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.activated_at:%Y-%m-%d %H:%M}" if self.activated_at else str(self.plan)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#activation-{self.pk}"

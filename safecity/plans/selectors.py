@@ -59,3 +59,17 @@ def problem_summary(problems, today: date | None = None) -> dict[str, int]:
         else:
             summary["open"] += 1
     return summary
+
+
+def activation_tasks(activation, user) -> list:
+    """The tasks an activation handed out that ``user`` may see, with their units (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from safecity.tasks.models import Task
+
+    return list(
+        Task.objects.restrict(user, "view")
+        .filter(source_type=ContentType.objects.get_for_model(type(activation)), source_id=activation.pk)
+        .select_related("responsible_organization")
+        .order_by("deadline", "id")
+    )

@@ -3,12 +3,13 @@ follow-up tasks (one transaction), and the review sweep."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,8 @@ from safecity.tasks import attachments
 from safecity.tasks.models import Task
 from safecity.tasks.services import task_create
 
-from .models import ContingencyPlan, Drill, DrillProblem, PlanDocument
+from .choices import PlanStatus
+from .models import ContingencyPlan, Drill, DrillProblem, PlanAction, PlanActivation, PlanDocument
 from .rules import setting
 from .selectors import review_due_q
 
@@ -150,3 +152,92 @@ def sweep_reviews(*, today: date | None = None) -> dict[str, int]:
             )
         )
     return counts
+
+
+# ---- activation: a plan's tasks handed out when a warning meets its trigger, or by hand ------------------
+
+
+@transaction.atomic
+def plan_action_add(*, actor, plan: ContingencyPlan, **fields) -> PlanAction:
+    """Add a task the plan hands out when activated (the responsible unit must be one the actor may see)."""
+    if plan.archived_at is not None:
+        raise ValidationError(_("The plan is archived."), code="archived")
+    ensure_in_scope(actor=actor, instance=plan, action="change")
+    return object_save(actor=actor, instance=PlanAction(plan=plan, **fields), change_reason="plan task added")
+
+
+@transaction.atomic
+def plan_activate(
+    *, actor, plan: ContingencyPlan, reason: str, warning=None, at: datetime | None = None
+) -> PlanActivation:
+    """Activate ``plan``: record the activation and create one tracked task per plan task (source: the
+    activation), each due ``days`` after today. A plan activated by a warning is activated once per warning."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the plan is activated.")}, code="no_reason")
+    if plan.status != PlanStatus.IN_FORCE or plan.archived_at is not None:
+        raise ValidationError(_("Only a plan in force can be activated."), code="not_in_force")
+    if not plan.actions.filter(archived_at__isnull=True).exists():
+        raise ValidationError(_("The plan has no tasks to hand out; add them on the plan's page first."))
+    at = at or timezone.now()
+    activation = object_save(
+        actor=actor,
+        instance=PlanActivation(plan=plan, warning=warning, activated_at=at, reason=reason[:300]),
+        change_reason="activated",
+    )
+    today = timezone.localdate(at)
+    for action in plan.actions.filter(archived_at__isnull=True).select_related("responsible_organization"):
+        task_create(
+            actor=actor,
+            task=Task(
+                title=_("%(plan)s: %(task)s") % {"plan": plan.title, "task": action.description},
+                detail=_("Handed out by the activation of %(plan)s: %(reason)s") % {"plan": plan, "reason": reason},
+                priority=action.priority,
+                responsible_organization=action.responsible_organization,
+                deadline=today + timedelta(days=action.days),
+            ),
+            source=activation,
+        )
+    return activation
+
+
+def plans_triggered_by(warning) -> list[ContingencyPlan]:
+    """Plans in force whose trigger the warning meets — its kind, at or above the trigger's colour — and whose
+    area overlaps the warning's (a county's plan for a warning over the county or the whole city; the city's
+    plan for a warning over any part of it), not yet activated by this warning."""
+    from safecity.alerts.rules import COLOUR_RANK
+
+    colours = [c for c, rank in COLOUR_RANK.items() if 0 < rank <= COLOUR_RANK.get(warning.colour, 0)]
+    prefixes = [r.prefix for r in warning.regions.all()]
+    overlaps = Q(pk__in=[])
+    for prefix in prefixes:
+        above = [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
+        overlaps |= Q(region__prefix__startswith=prefix) | Q(region__prefix__in=above)
+    return list(
+        ContingencyPlan.objects.filter(
+            overlaps,
+            status=PlanStatus.IN_FORCE,
+            archived_at__isnull=True,
+            trigger_kind=warning.kind,
+            trigger_colour__in=colours,
+        )
+        .exclude(activations__warning=warning)
+        .select_related("region")
+        .order_by("region__code", "title")
+    )
+
+
+def activate_for_warning(*, actor, warning) -> list[str]:
+    """The ``alerts`` listener: activate every plan the warning triggers. A plan that cannot be activated
+    (no tasks; a task for a unit the receiver may not give tasks to) undoes only itself; its reason is
+    returned, to be recorded with the message."""
+    refused = []
+    for plan in plans_triggered_by(warning):
+        try:
+            with transaction.atomic():
+                reason = _("%(warning)s (%(area)s)") % {"warning": warning, "area": warning.region}
+                plan_activate(actor=actor, plan=plan, reason=reason, warning=warning)
+        except (ValidationError, PermissionDenied) as exc:
+            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            refused.append(_("%(plan)s was not activated: %(reason)s") % {"plan": plan, "reason": text})
+    return refused

@@ -16,16 +16,25 @@ from django.utils.translation import gettext_lazy
 from safecity.core.exceptions import OutOfScope
 from safecity.core.views import ObjectDetailView, ObjectViews, _add_model_errors
 from safecity.tasks import attachments
+from safecity.tasks.tables import status_badge
 
 from . import services
 from .filtersets import ContingencyPlanFilterSet, DrillFilterSet
-from .forms import ContingencyPlanForm, ContingencyPlanImportForm, DocumentForm, DrillForm, ProblemForm
+from .forms import (
+    ActivateForm,
+    ContingencyPlanForm,
+    ContingencyPlanImportForm,
+    DocumentForm,
+    DrillForm,
+    PlanActionForm,
+    ProblemForm,
+)
 from .models import ContingencyPlan, Drill, PlanDocument
-from .selectors import problem_summary, with_last_drill
+from .selectors import activation_tasks, problem_summary, with_last_drill
 from .tables import ContingencyPlanTable, DrillProblemTable, DrillTable
 
 
-def _plan_context(request, plan, document_form=None) -> dict:
+def _plan_context(request, plan, document_form=None, action_form=None, activate_form=None) -> dict:
     last = plan.drills.filter(archived_at__isnull=True).order_by("-held_on").values_list("held_on", flat=True).first()
     drills = DrillTable(
         plan.drills.restrict(request.user, "view")
@@ -44,6 +53,24 @@ def _plan_context(request, plan, document_form=None) -> dict:
         "documents": list(plan.documents.filter(archived_at__isnull=True).select_related("created_by")),
         "document_form": document_form or (DocumentForm(user=request.user) if can_change else None),
         "can_add_drill": request.user.has_perm("plans.add_drill") and plan.archived_at is None,
+        **_activation_context(request, plan, can_change, action_form, activate_form),
+    }
+
+
+def _activation_context(request, plan, can_change: bool, action_form=None, activate_form=None) -> dict:
+    """The plan's tasks to hand out, its activations with their tasks' states, and the forms."""
+    user = request.user
+    may_task = can_change and user.has_perm("tasks.add_task")
+    activations = list(
+        plan.activations.restrict(user, "view")
+        .filter(archived_at__isnull=True)
+        .select_related("warning", "created_by")[:20]
+    )
+    return {
+        "plan_actions": list(plan.actions.filter(archived_at__isnull=True).select_related("responsible_organization")),
+        "activations": [(a, [(t, status_badge(t)) for t in activation_tasks(a, user)]) for a in activations],
+        "action_form": action_form or (PlanActionForm(user=user) if can_change else None),
+        "activate_form": activate_form or (ActivateForm(user=user) if may_task else None),
     }
 
 
@@ -104,6 +131,8 @@ class ContingencyPlanViews(ObjectViews):
             path("contingencyplans/<int:pk>/documents/", DocumentUploadView.as_view(config=cls), name="plan_documents"),
             path("documents/<int:pk>/", document, name="document"),
             path("review-due/", review_due, name="review_due"),
+            path("contingencyplans/<int:pk>/actions/", PlanActionAddView.as_view(config=cls), name="plan_action_add"),
+            path("contingencyplans/<int:pk>/activate/", PlanActivateView.as_view(config=cls), name="plan_activate"),
         ]
 
 
@@ -137,6 +166,57 @@ class DocumentUploadView(ObjectDetailView):
                 messages.success(request, _("%(count)d documents attached.") % {"count": len(documents)})
                 return HttpResponseRedirect(plan.get_absolute_url())
         return _render_detail(self, plan, _plan_context(request, plan, document_form=form), status=400)
+
+
+class PlanActionAddView(ObjectDetailView):
+    """Add a task the plan hands out when activated (POST)."""
+
+    action = "change"
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.get_object("view").get_absolute_url())
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_object("change")
+        form = PlanActionForm(data=request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.plan_action_add(actor=request.user, plan=plan, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_model_errors(form, exc)
+            except OutOfScope as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Plan task added."))
+                return HttpResponseRedirect(f"{plan.get_absolute_url()}#plan-actions")
+        return _render_detail(self, plan, _plan_context(request, plan, action_form=form), status=400)
+
+
+class PlanActivateView(ObjectDetailView):
+    """Activate the plan by hand (POST): its tasks are handed out now."""
+
+    action = "change"
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.get_object("view").get_absolute_url())
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_object("change")
+        form = ActivateForm(data=request.POST, user=request.user)
+        if not request.user.has_perm("tasks.add_task"):
+            form.add_error(None, _("You may not hand out tasks."))
+        elif form.is_valid():
+            try:
+                activation = services.plan_activate(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _add_model_errors(form, exc)
+            except OutOfScope as exc:
+                form.add_error(None, exc.message)
+            else:
+                count = activation.plan.actions.filter(archived_at__isnull=True).count()
+                messages.success(request, _("Plan activated: %(count)d tasks handed out.") % {"count": count})
+                return HttpResponseRedirect(activation.get_absolute_url())
+        return _render_detail(self, plan, _plan_context(request, plan, activate_form=form), status=400)
 
 
 def _render_detail(view, obj, extra: dict, status: int):
