@@ -14,6 +14,7 @@ from safecity.alerts import services as alert_services
 from safecity.alerts.choices import Channel
 from safecity.alerts.factories import cap_xml
 from safecity.core.factories import OrganizationFactory
+from safecity.orgs.models import Organization
 from safecity.plans import services
 from safecity.plans.choices import PlanStatus
 from safecity.plans.factories import ContingencyPlanFactory
@@ -46,11 +47,13 @@ def typhoon_plan(hq_user, region, colour="orange", actions=2, **kwargs):
         ("危险区域人员转移安置", "应急管理局", 1),
     ][:actions]
     for description, unit, days in units:
+        name = f"{region.name}{unit}"
         services.plan_action_add(
             actor=hq_user,
             plan=plan,
             description=description,
-            responsible_organization=OrganizationFactory(name=f"{region.name}{unit}", region=region),
+            responsible_organization=Organization.objects.filter(name=name).first()
+            or OrganizationFactory(name=name, region=region),
             days=days,
             priority="most_urgent",
         )
