@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from safecity.accounts.models import User
+from safecity.core.services import object_save
 from safecity.geo.choices import RegionLevel
 from safecity.geo.models import Region
 from safecity.orgs.models import Organization
@@ -79,6 +80,55 @@ DRILLS = [
 ]
 
 
+#: Activation by warnings: plan title suffix → (warning kind, lowest colour, tasks handed out:
+#: (task, unit suffix, days, priority)). The city's typhoon plan from yellow, the counties' from orange.
+TRIGGERS = {
+    "江门市防御台风应急预案": (
+        "typhoon",
+        "yellow",
+        [("启动市防台风Ⅳ级应急响应，24小时领导带班", "应急管理局", 0, "urgent")],
+    ),
+    "防御台风应急预案": (
+        "typhoon",
+        "orange",
+        [
+            ("渔船回港避风、渔排人员上岸，逐船核查", "农业农村局", 0, "most_urgent"),
+            ("转移危险区域群众，开放避护场所", "应急管理局", 0, "most_urgent"),
+            ("在建工地停止高空作业，加固塔吊和脚手架", "住房和城乡建设局", 1, "urgent"),
+        ],
+    ),
+    "森林火灾应急预案": (
+        "forest_fire",
+        "yellow",
+        [
+            ("重点林区入口设卡，严禁火种进山", "自然资源局", 0, "urgent"),
+            ("扑火队伍集结待命，检查扑火装备", "应急管理局", 1, "urgent"),
+        ],
+    ),
+}
+
+
+def _triggers(actor) -> None:
+    """Give the typhoon and forest-fire plans their warning triggers and tasks (plans that have none yet)."""
+    for plan in ContingencyPlan.objects.filter(trigger_kind="", status="in_force").select_related("region"):
+        key = plan.title if plan.title in TRIGGERS else next((k for k in TRIGGERS if plan.title.endswith(k)), None)
+        if key is None or plan.actions.exists():
+            continue
+        kind, colour, actions = TRIGGERS[key]
+        plan.trigger_kind, plan.trigger_colour = kind, colour
+        object_save(actor=actor, instance=plan, change_reason="warning trigger set")
+        for description, unit, days, priority in actions:
+            organization = _department(plan.region, unit) or plan.owner
+            services.plan_action_add(
+                actor=actor,
+                plan=plan,
+                description=description,
+                responsible_organization=organization,
+                days=days,
+                priority=priority,
+            )
+
+
 def _department(region: Region, suffix: str) -> Organization | None:
     return Organization.objects.filter(region=region, name__endswith=suffix).first()
 
@@ -132,6 +182,7 @@ def load_plans() -> dict[str, int]:
                 months_ago,
                 today,
             )[1]
+    _triggers(actor)
     for plan_title, code, title, kind, months_ago, place, rating, problems in DRILLS:
         plan = ContingencyPlan.objects.filter(title=plan_title).first()
         region = Region.objects.filter(code=code).first()

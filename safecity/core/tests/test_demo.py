@@ -274,6 +274,12 @@ def test_demo_warnings_a_raised_typhoon_signal_on_the_coast_and_a_forest_fire_wa
     from safecity.alerts.choices import Colour, Kind, Outcome, State
     from safecity.alerts.demo import load_alerts
     from safecity.alerts.models import CapMessage, WarningSignal
+    from safecity.plans.selectors import activation_tasks
+
+    hq = User.objects.get(username="hq")
+
+    def tasks_of(activation):
+        return activation_tasks(activation, hq)
 
     in_force = {w.kind: w for w in WarningSignal.objects.in_force()}
     assert set(in_force) == {Kind.TYPHOON, Kind.FOREST_FIRE}
@@ -283,6 +289,9 @@ def test_demo_warnings_a_raised_typhoon_signal_on_the_coast_and_a_forest_fire_wa
     states = {w.event: w.state() for w in WarningSignal.objects.all()}
     assert states["暴雨蓝色预警信号"] == State.EXPIRED and states["大风蓝色预警信号"] == State.LIFTED
     assert CapMessage.objects.filter(outcome=Outcome.NOT_FOR_AREA).count() == 1
+    activated = sorted(a.plan.title for a in typhoon.plan_activations.all())
+    assert activated == ["台山市防御台风应急预案", "新会区防御台风应急预案", "江门市防御台风应急预案"]
+    assert all(a.plan.actions.count() == len(tasks_of(a)) for a in typhoon.plan_activations.all())
     assert client.login(username="county-xinhui", password=DEMO_PASSWORD)
     banner = client.get("/").context["warnings_in_force"]
     assert [w.kind for w in banner] == [Kind.TYPHOON]  # the inland forest-fire warning is not Xinhui's
