@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "safecity.surveillance",
     "safecity.followup",
     "safecity.alerts",
+    "safecity.typhoon",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("followup/", include("safecity.followup.urls")),
     path("epidemic/", include("safecity.epidemic.urls")),
     path("alerts/", include("safecity.alerts.urls")),
+    path("typhoon/", include("safecity.typhoon.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safecity.core.models import BaseModel, ScopedModel
+from safecity.core.models import BaseModel, ScopedModel, reaching_q
 from safecity.core.querysets import RestrictedQuerySet
 from safecity.geo.codes import prefix_of
 
@@ -21,17 +21,9 @@ from .choices import Channel, Colour, Kind, Outcome, State
 from .rules import COLOUR_RANK, PRACTICE_STATUSES, colour_in
 
 
-def _ancestor_prefixes(prefix: str) -> list[str]:
-    """The significant prefixes above ``prefix`` (``"440705101"`` → ``["44", "4407", "440705"]``)."""
-    return [p for p in (prefix[:2], prefix[:4], prefix[:6], prefix[:9], prefix[:12]) if len(p) < len(prefix)]
-
-
 def regions_reaching(scopes):
     """Rows of the warning–region table whose region is inside one of ``scopes`` or above it."""
-    q = Q(pk__in=[])
-    for scope in scopes:
-        q |= Q(region__prefix__startswith=scope.prefix) | Q(region__prefix__in=_ancestor_prefixes(scope.prefix))
-    return WarningSignal.regions.through.objects.filter(q)
+    return WarningSignal.regions.through.objects.filter(reaching_q(scopes))
 
 
 class WarningQuerySet(RestrictedQuerySet):

@@ -4,19 +4,20 @@ it; every received CAP message as received; and the page where the duty room rec
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safecity.core.views import ObjectViews
 
 from . import services
-from .choices import Channel, Outcome
+from .choices import Channel, Kind, Outcome, State
 from .filtersets import CapMessageFilterSet, WarningSignalFilterSet
 from .forms import ReceiveForm, WarningSignalForm
 from .models import CapMessage, WarningSignal
@@ -64,6 +65,7 @@ class WarningSignalViews(ObjectViews):
             "activations": list(activations.restrict(request.user, "view").select_related("plan"))
             if activations is not None
             else [],
+            "start_response_url": _start_response_url(request.user, obj),
             "colour_badge": colour_badge(obj.colour),
             "state_badge": state_badge(obj),
             "cap_messages": table,
@@ -72,6 +74,15 @@ class WarningSignalViews(ObjectViews):
     @classmethod
     def urls(cls) -> list:
         return [*super().urls(), path("receive/", receive, name="receive")]
+
+
+def _start_response_url(user, warning) -> str:
+    """A typhoon warning in force can start a typhoon response (vessels back to port) for those who may."""
+    if warning.kind != Kind.TYPHOON or warning.state() != State.IN_FORCE:
+        return ""
+    if not apps.is_installed("safecity.typhoon") or not user.has_perm("typhoon.add_typhoonresponse"):
+        return ""
+    return f"{reverse('typhoon:response_start')}?warning={warning.pk}"
 
 
 class CapMessageViews(ObjectViews):

@@ -54,6 +54,19 @@ def audit_user_field(verbose_name, **options) -> models.ForeignKey:
     )
 
 
+def reaching_q(scopes: Iterable[Scope], path: str = "region") -> Q:
+    """Rows whose region (at ``path``) is inside one of ``scopes`` or above it: for records that concern
+    everyone below them — a city-wide warning or typhoon response reaches every county and town in the city."""
+    from safecity.geo.codes import prefixes_above
+
+    q = Q(pk__in=[])
+    for scope in scopes:
+        q |= Q(**{f"{path}__prefix__startswith": scope.prefix}) | Q(
+            **{f"{path}__prefix__in": prefixes_above(scope.prefix)}
+        )
+    return q
+
+
 class BaseModel(models.Model):
     """Abstract base of every SafeCity record: who and when, history, archive instead of delete."""
 

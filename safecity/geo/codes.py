@@ -74,3 +74,9 @@ def ancestor_prefixes(code: str) -> list[str]:
     """Prefixes of every ancestor from the province down, excluding the region itself."""
     level = level_of(code)
     return [code[: PREFIX_LENGTH[RegionLevel(lv)]] for lv in range(RegionLevel.PROVINCE, level)]
+
+
+def prefixes_above(prefix: str) -> list[str]:
+    """The significant prefixes of the regions above the one with ``prefix`` (``"440705101"`` → ``["44", "4407",
+    "440705"]``)."""
+    return [prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n < len(prefix)]

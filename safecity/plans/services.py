@@ -9,11 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safecity.core.models import NotificationLevel
+from safecity.core.models import NotificationLevel, reaching_q
 from safecity.core.notifications import notify
 from safecity.core.services import ensure_in_scope, object_save
 from safecity.tasks import attachments
@@ -208,14 +207,9 @@ def plans_triggered_by(warning) -> list[ContingencyPlan]:
     from safecity.alerts.rules import COLOUR_RANK
 
     colours = [c for c, rank in COLOUR_RANK.items() if 0 < rank <= COLOUR_RANK.get(warning.colour, 0)]
-    prefixes = [r.prefix for r in warning.regions.all()]
-    overlaps = Q(pk__in=[])
-    for prefix in prefixes:
-        above = [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
-        overlaps |= Q(region__prefix__startswith=prefix) | Q(region__prefix__in=above)
     return list(
         ContingencyPlan.objects.filter(
-            overlaps,
+            reaching_q(warning.regions.all()),  # the plan's area is inside a region the warning covers, or above it
             status=PlanStatus.IN_FORCE,
             archived_at__isnull=True,
             trigger_kind=warning.kind,
