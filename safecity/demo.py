@@ -304,4 +304,5 @@ def load_demo(*, password: str = DEFAULT_PASSWORD) -> dict:
         # After the epidemic demo (its contacts get management plans); tolerates its absence.
         added["followup"] = __import__("safecity.followup.demo", fromlist=["load_followup"]).load_followup()
         added["alerts"] = __import__("safecity.alerts.demo", fromlist=["load_alerts"]).load_alerts()
+        added["typhoon"] = __import__("safecity.typhoon.demo", fromlist=["load_typhoon"]).load_typhoon()
     return added

@@ -296,3 +296,18 @@ def test_demo_warnings_a_raised_typhoon_signal_on_the_coast_and_a_forest_fire_wa
     banner = client.get("/").context["warnings_in_force"]
     assert [w.kind for w in banner] == [Kind.TYPHOON]  # the inland forest-fire warning is not Xinhui's
     assert load_alerts() == 0
+
+
+def test_demo_typhoon_response_in_taishan_has_vessels_in_port_at_sea_past_the_deadline_and_unchecked(client):
+    from safecity.typhoon.models import TyphoonResponse, Vessel
+    from safecity.typhoon.selectors import response_summary
+
+    response = TyphoonResponse.objects.get()
+    assert response.region.name == "台山市" and response.warning.colour == "orange"
+    summary = response_summary(response, User.objects.get(username="hq"))
+    assert summary.total == Vessel.objects.filter(region__prefix__startswith="440781").count() == 38
+    assert summary.at_sea == summary.overdue - summary.unchecked == 2
+    assert summary.unchecked > 0 and summary.safe == summary.total - summary.at_sea - summary.unchecked
+    assert client.login(username="county-taishan", password=DEMO_PASSWORD)
+    flood = {s.label: s for g in client.get("/").context["area_stats"] if g["area"].key == "flood" for s in g["stats"]}
+    assert flood["未回港船只"].value == summary.at_sea + summary.unchecked and flood["未回港船只"].alert
