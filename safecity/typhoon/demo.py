@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ def load_typhoon() -> dict[str, int]:
                     registration_number=f"{prefix}{number}",
                     kind=kind,
                     home_port=port,
-                    length_m=round(rng.uniform(8, 38), 1) if kind != VesselKind.FISH_RAFT else None,
+                    length_m=Decimal(f"{rng.uniform(8, 38):.1f}") if kind != VesselKind.FISH_RAFT else None,
                     crew_count=crew,
                     owner_name=rng.choice(SURNAMES) + rng.choice(["海", "水生", "金福", "志强", "国华", "兆基"]),
                     owner_phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
