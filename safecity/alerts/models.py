@@ -102,6 +102,11 @@ class WarningSignal(ScopedModel):
         and town; a warning for Taishan and Enping reaches those two (and the city), not Xinhui."""
         return Q(Exists(regions_reaching(scopes).filter(warningsignal_id=OuterRef("pk"))))
 
+    @property
+    def area_names(self) -> str:
+        """The regions covered, by name ("台山市、新会区") — prefetch ``regions`` for lists."""
+        return "、".join(r.name for r in sorted(self.regions.all(), key=lambda r: r.code))
+
     def state(self, now: datetime | None = None) -> str:
         now = now or timezone.now()
         if self.exercise:

@@ -16,7 +16,7 @@ def colour_badge(colour: str) -> str:
 
 
 STATE_CLASS = {
-    State.IN_FORCE: "text-bg-danger",
+    State.IN_FORCE: "text-bg-dark",  # not red: red is the red warning's colour
     State.LIFTED: "text-bg-success",
     State.EXPIRED: "text-bg-secondary",
     State.EXERCISE: "text-bg-light border",
@@ -48,6 +48,12 @@ class WarningSignalTable(BaseTable):
 
     def value_colour(self, record):
         return record.get_colour_display()
+
+    def render_region(self, record):
+        return record.area_names
+
+    def value_region(self, record):
+        return record.area_names
 
     def render_state(self, record):
         return state_badge(record)

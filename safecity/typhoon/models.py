@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecity.core.models import BaseModel, ScopedModel, reaching_q
 from safecity.core.querysets import RestrictedQuerySet
@@ -86,13 +87,13 @@ class TyphoonResponse(ScopedModel):
     title = models.CharField(_("title"), max_length=200)
     warning = models.ForeignKey(
         "alerts.WarningSignal",
-        verbose_name=_("warning"),
+        verbose_name=pgettext_lazy("cap", "warning"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="typhoon_responses",
     )
-    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(pgettext_lazy("typhoon", "started at"), default=timezone.now, db_index=True)
     port_deadline = models.DateTimeField(
         _("vessels back in port by"),
         null=True,

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safecity.alerts.tables import colour_badge
 from safecity.core.tables import BaseTable, MaskedColumn
@@ -57,8 +58,8 @@ class VesselTable(BaseTable):
 
 class TyphoonResponseTable(BaseTable):
     title = tables.Column(linkify=True)
-    warning = tables.Column(linkify=True, verbose_name=_("warning"))
-    region = tables.Column(order_by=("region__code",), verbose_name=_("area"))
+    warning = tables.Column(linkify=True, verbose_name=pgettext_lazy("cap", "warning"))
+    region = tables.Column(order_by=("region__code",), verbose_name=pgettext_lazy("typhoon", "area"))
     started_at = tables.DateTimeColumn(format="Y-m-d H:i")
     port_deadline = tables.DateTimeColumn(format="Y-m-d H:i")
     ashore_deadline = tables.DateTimeColumn(format="Y-m-d H:i")
@@ -99,7 +100,9 @@ class ResponseVesselTable(BaseTable):
     position = tables.Column(accessor="check_status", verbose_name=_("position"), orderable=False, empty_values=())
     crew = tables.Column(accessor="check_crew_ashore", verbose_name=_("crew ashore"), orderable=False, empty_values=())
     checked = tables.Column(accessor="check_at", verbose_name=_("checked at"), orderable=False, empty_values=())
-    record = tables.Column(empty_values=(), verbose_name=_("check"), orderable=False, exclude_from_export=True)
+    record = tables.Column(
+        empty_values=(), verbose_name=pgettext_lazy("typhoon", "check"), orderable=False, exclude_from_export=True
+    )
 
     class Meta(BaseTable.Meta):
         model = Vessel
