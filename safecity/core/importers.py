@@ -203,14 +203,17 @@ def validate_rows(
     return result
 
 
-def _unique_key_sets(model) -> list[tuple[str, ...]]:
+def _unique_key_sets(model) -> list[tuple[tuple[str, ...], Q | None]]:
+    """``(fields, condition)`` of every unique field and unique constraint; ``condition`` is the constraint's
+    (e.g. "among records not archived"), which the existing rows must meet to clash."""
     from django.db.models import UniqueConstraint
 
-    keys = [(f.attname,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    keys = [((f.attname,), None) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
     for constraint in model._meta.constraints:
-        # Conditional constraints here are of the "unless blank" kind; blank values are skipped below.
+        # Blank values never clash (constraints "unless blank" are common); they are skipped below.
         if isinstance(constraint, UniqueConstraint) and constraint.fields:
-            keys.append(tuple(model._meta.get_field(n).attname for n in constraint.fields))
+            fields = tuple(model._meta.get_field(n).attname for n in constraint.fields)
+            keys.append((fields, constraint.condition))
     return keys
 
 
@@ -223,7 +226,7 @@ def check_existing(result: ImportResult, labels: dict[str, str], batch: int = 30
         return  # nothing valid, or plain forms with no model behind them
     model = type(result.forms[0].instance)
     clashes: dict[int, str] = {}
-    for key_fields in _unique_key_sets(model):
+    for key_fields, condition in _unique_key_sets(model):
         keyed = []
         for form in result.forms:
             values = tuple(getattr(form.instance, f) for f in key_fields)
@@ -234,7 +237,10 @@ def check_existing(result: ImportResult, labels: dict[str, str], batch: int = 30
             query = Q(pk__in=[])
             for values, _form in chunk:
                 query |= Q(**dict(zip(key_fields, values, strict=True)))
-            existing = set(model._default_manager.filter(query).values_list(*key_fields))
+            rows = model._default_manager.filter(query)
+            if condition is not None:
+                rows = rows.filter(condition)
+            existing = set(rows.values_list(*key_fields))
             for values, form in chunk:
                 if values in existing and form.row_number not in clashes:
                     names = [f.removesuffix("_id") for f in key_fields]
@@ -256,7 +262,7 @@ def _duplicate_row(form, seen: dict[tuple, int], row_number: int) -> int | None:
     instance = getattr(form, "instance", None)
     if instance is None:
         return None
-    for key_fields in _unique_key_sets(type(instance)):
+    for key_fields, _condition in _unique_key_sets(type(instance)):
         values = tuple(getattr(instance, f) for f in key_fields)
         if any(v in (None, "") for v in values):
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,12 +73,20 @@ def object_archive(*, actor, instance: M, change_reason: str | None = None) -> M
 
 
 def object_restore(*, actor, instance: M) -> M:
-    """Bring an archived record back."""
+    """Bring an archived record back — unless a record not archived now holds one of its unique values (a vessel's
+    registration number registered again meanwhile): ``ValidationError`` saying which, nothing changed."""
     with transaction.atomic():
         ensure_in_scope(actor=actor, instance=instance, action="delete")
         if instance.archived_at is not None:
-            _stamp(instance, actor)
+            archived_at = instance.archived_at
             instance.archived_at = None
+            try:
+                instance.validate_unique()
+                instance.validate_constraints()
+            except ValidationError:
+                instance.archived_at = archived_at
+                raise
+            _stamp(instance, actor)
             if hasattr(instance, "is_active"):
                 instance.is_active = True
             instance._change_reason = "restored"

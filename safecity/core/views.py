@@ -397,8 +397,12 @@ class ObjectRestoreView(ObjectView):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        object_restore(actor=request.user, instance=obj)
-        messages.success(request, _("Restored %(object)s.") % {"object": obj})
+        try:
+            object_restore(actor=request.user, instance=obj)
+        except ValidationError as exc:
+            messages.error(request, _("Not restored: %(reason)s") % {"reason": " ".join(exc.messages)})
+        else:
+            messages.success(request, _("Restored %(object)s.") % {"object": obj})
         return HttpResponseRedirect(obj.get_absolute_url())
 
 

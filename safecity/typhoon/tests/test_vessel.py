@@ -145,3 +145,29 @@ def test_search_finds_a_vessel_by_part_of_its_registration_number(client, xinhui
     client.force_login(xinhui_user)
     response = client.get(reverse("typhoon:vessel_list"), {"q": "12345"})
     assert [row.record.pk for row in response.context["table"].paginated_rows] == [wanted.pk]
+
+
+def test_an_import_may_reuse_the_registration_number_of_an_archived_vessel_as_the_page_may(client, xinhui_user, city):
+    old = VesselFactory(region=city["dazhe"], registration_number="粤江新渔00777")
+    object_archive(actor=xinhui_user, instance=old)
+    client.force_login(xinhui_user)
+    row = ["粤新会渔00777", "粤江新渔00777", "渔船", "崖门", "20", "4", "陈大海", "13812345678", "440705101000"]
+    url = reverse("typhoon:vessel_import")
+    preview = client.post(url, {"file": upload("vessels.xlsx", xlsx_bytes(HEADERS, [row]))})
+    assert preview.status_code == 200, [(e.row, e.field, e.message) for e in preview.context["result"].errors]
+    assert client.post(url, {"token": preview.context["token"]}).status_code == 302
+    assert Vessel.objects.filter(registration_number="粤江新渔00777", archived_at__isnull=True).count() == 1
+    again = client.post(url, {"file": upload("vessels.xlsx", xlsx_bytes(HEADERS, [row]))})
+    assert again.status_code == 400  # now a vessel in service holds it
+
+
+def test_restoring_a_vessel_whose_number_was_registered_again_is_refused_with_the_reason(client, xinhui_user, city):
+    old = VesselFactory(region=city["dazhe"], registration_number="粤江新渔00888")
+    object_archive(actor=xinhui_user, instance=old)
+    VesselFactory(region=city["dazhe"], registration_number="粤江新渔00888")
+    client.force_login(xinhui_user)
+    response = client.post(reverse("typhoon:vessel_restore", kwargs={"pk": old.pk}), follow=True)
+    old.refresh_from_db()
+    assert old.archived_at is not None
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("粤江新渔" in m or "已登记" in m for m in shown), shown
