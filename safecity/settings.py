@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "HazardPhotoStageEnum": "safecity.hazards.models.HazardPhoto.Stage",
         "QuarantineFacilityStatusEnum": "safecity.quarantine.choices.FacilityStatus",
         "QuarantineStayOutcomeEnum": "safecity.quarantine.choices.StayOutcome",
+        "VesselPositionEnum": "safecity.typhoon.choices.Position",
     },
 }
 

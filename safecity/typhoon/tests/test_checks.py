@@ -259,3 +259,39 @@ def test_the_home_page_queries_do_not_grow_with_vessels(xinhui_user, response, c
     with CaptureQueriesContext(connection) as many:
         vessels_waiting(xinhui_user)
     assert len(many) == len(few)
+
+
+# ---- the API ---------------------------------------------------------------------------------------------------
+
+
+def test_api_records_a_check_and_shows_the_responses_figures(client, dazhe_user, response, city):
+    vessel = VesselFactory(region=city["dazhe"])
+    client.force_login(dazhe_user)
+    url = f"/api/typhoon-responses/{response.pk}/"
+    posted = client.post(
+        f"{url}checks/",
+        {"vessel": vessel.pk, "status": "in_port", "crew_ashore": True, "note": "已靠泊"},
+        content_type="application/json",
+    )
+    assert posted.status_code == 201, posted.content
+    assert client.get(f"{url}checks/").json()[0]["status"] == "in_port"
+    summary = client.get(url).json()["summary"]
+    assert (summary["total"], summary["in_port"], summary["unchecked"]) == (1, 1, 0)
+
+
+def test_api_refuses_a_check_of_a_vessel_outside_the_response_and_writes_nothing(client, hq_user, response, city):
+    elsewhere = VesselFactory(region=city["dajiang"])  # a Taishan town: not in the Xinhui response
+    client.force_login(hq_user)
+    refused = client.post(
+        f"/api/typhoon-responses/{response.pk}/checks/",
+        {"vessel": elsewhere.pk, "status": "at_sea", "crew_ashore": False},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "vessel" in refused.json()
+    assert not VesselCheck.objects.exists()
+
+
+def test_api_starts_no_response_and_another_countys_response_is_404(client, taishan_user, response):
+    client.force_login(taishan_user)
+    assert client.get(f"/api/typhoon-responses/{response.pk}/").status_code == 404
+    assert client.post("/api/typhoon-responses/", {}, content_type="application/json").status_code == 405

@@ -17,6 +17,8 @@ from safecity.typhoon.views import TyphoonResponseViews
 
 class TestTyphoonResponse(ScopedModelTests):
     views = TyphoonResponseViews
+    api_url = "/api/typhoon-responses/"
+    api_writable = False  # started on the page from the warning; the API records checks (test_checks)
     edit_change = ("title", '防御台风"摩羯"（更正）')
 
     def marker(self, obj):
