@@ -10,7 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from safecity.core.api import BaseModelSerializer, BaseModelViewSet, drf_validation_error, router
+from safecity.core.api import (
+    BaseModelSerializer,
+    BaseModelViewSet,
+    ScopedRelatedFieldsMixin,
+    drf_validation_error,
+    router,
+)
 from safecity.core.exceptions import OutOfScope
 from safecity.core.masking import mask_phone
 from safecity.core.validators import normalize_phone
@@ -121,7 +127,9 @@ class VesselCheckSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VesselCheckInSerializer(serializers.Serializer):
+class VesselCheckInSerializer(ScopedRelatedFieldsMixin, serializers.Serializer):
+    """A check; the vessel among those the caller sees (another county's is "does not exist", as a 404 would be)."""
+
     vessel = serializers.PrimaryKeyRelatedField(queryset=Vessel.objects.all())
     status = serializers.ChoiceField(choices=Position.choices)
     crew_ashore = serializers.BooleanField()
@@ -161,7 +169,7 @@ class TyphoonResponseViewSet(BaseModelViewSet):
             request.user.has_perm("typhoon.add_vesselcheck") and request.user.has_perm("typhoon.change_vesselcheck")
         ):
             self.permission_denied(request)
-        payload = VesselCheckInSerializer(data=request.data)
+        payload = VesselCheckInSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         try:
             check = services.vessel_check(actor=request.user, response=response, **payload.validated_data)

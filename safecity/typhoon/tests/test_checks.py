@@ -295,3 +295,19 @@ def test_api_starts_no_response_and_another_countys_response_is_404(client, tais
     client.force_login(taishan_user)
     assert client.get(f"/api/typhoon-responses/{response.pk}/").status_code == 404
     assert client.post("/api/typhoon-responses/", {}, content_type="application/json").status_code == 405
+
+
+def test_api_check_of_a_vessel_the_caller_cannot_see_is_refused_like_one_that_does_not_exist(
+    client, taishan_user, city
+):
+    start = timezone.now() - timedelta(hours=1)
+    taishan_response = TyphoonResponseFactory(region=city["taishan"], started_at=start)
+    xinhui_vessel = VesselFactory(region=city["dazhe"])
+    client.force_login(taishan_user)
+    refused = client.post(
+        f"/api/typhoon-responses/{taishan_response.pk}/checks/",
+        {"vessel": xinhui_vessel.pk, "status": "in_port", "crew_ashore": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "vessel" in refused.json()
+    assert not VesselCheck.objects.exists()
